@@ -1,0 +1,136 @@
+"""The run configuration (adcensus.yaml): store, sites, politeness, baseline window.
+
+Relative paths are relative to the config file, so a config works from any directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from crawler import __version__
+from crawler.errors import ConfigError, ConfigErrors
+from crawler.sites import SiteDefinition, load_sites
+from crawler.yamlfile import YamlDocument
+
+DEFAULT_USER_AGENT = f"adcensus/{__version__} (research crawler; set crawl.user_agent with a contact)"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SitesSection(Section):
+    dir: str = "sites"
+    # resolves relative start URLs (the demo market runs on a port chosen at start)
+    base_url: str | None = None
+    enabled: list[str] | None = None  # None: every site whose definition is enabled
+
+
+class CrawlSection(Section):
+    user_agent: str = DEFAULT_USER_AGENT
+    obey_robots_txt: bool = True
+    autothrottle: bool = True
+    concurrency: int = Field(default=8, ge=1, le=64)
+    delay_s: float = Field(default=0.0, ge=0.0, le=600.0)
+    page_budget: int = Field(default=20_000, ge=1)  # per site
+    time_budget_s: int = Field(default=3_600, ge=10)  # per snapshot
+    download_timeout_s: int = Field(default=30, ge=1, le=600)
+    retries: int = Field(default=2, ge=0, le=10)
+    # false: fetch browser sites over plain HTTP (diagnosis; shows what the browser adds)
+    browser: bool = True
+    browser_executable: str | None = None
+    browser_pages: int = Field(default=4, ge=1, le=32)  # pages open at once per site
+    log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+
+
+class BaselineSection(Section):
+    window_days: int = Field(default=91, ge=1, le=3_660)
+
+
+class Config(Section):
+    store: str = "sqlite:///adcensus-data/adcensus.sqlite"
+    data_dir: str = "adcensus-data"
+    keys_dir: str | None = None  # default: <data_dir>/keys
+    sites: SitesSection = SitesSection()
+    crawl: CrawlSection = CrawlSection()
+    baseline: BaselineSection = BaselineSection()
+
+
+class LoadedConfig:
+    """A validated config with its paths resolved and its site definitions loaded."""
+
+    def __init__(self, path: Path, config: Config, sites: list[SiteDefinition]) -> None:
+        self.path = path
+        self.config = config
+        self.base = path.parent
+        self.sites = sites
+
+    @property
+    def data_dir(self) -> Path:
+        return self._resolve(self.config.data_dir)
+
+    @property
+    def keys_dir(self) -> Path:
+        return self._resolve(self.config.keys_dir) if self.config.keys_dir else self.data_dir / "keys"
+
+    @property
+    def store_url(self) -> str:
+        url = self.config.store
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            return "sqlite:///" + str(self._resolve(url[len("sqlite:///") :]))
+        return url
+
+    def enabled_sites(self) -> list[SiteDefinition]:
+        wanted = self.config.sites.enabled
+        if wanted is None:
+            return [s for s in self.sites if s.enabled]
+        return [s for s in self.sites if s.name in wanted]
+
+    def browser_executable(self) -> str | None:
+        """Configured path, else Debian's chromium; None lets Playwright use its own build."""
+        configured = self.config.crawl.browser_executable
+        if configured:
+            return configured
+        for name in ("chromium", "chromium-browser", "google-chrome"):
+            found = shutil.which(name)
+            if found:
+                return found
+        return None
+
+    def config_hash(self) -> str:
+        payload = {
+            "config": self.config.model_dump(mode="json"),
+            "sites": [s.model_dump(mode="json") for s in self.sites],
+        }
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def _resolve(self, value: str) -> Path:
+        p = Path(value)
+        return p if p.is_absolute() else (self.base / p).resolve()
+
+
+def load_config(path: str | Path) -> LoadedConfig:
+    path = Path(path)
+    doc = YamlDocument.read(path)
+    config = doc.validate(Config)
+    loaded = LoadedConfig(path.resolve(), config, [])
+    sites_dir = loaded._resolve(config.sites.dir)
+    loaded.sites = load_sites(sites_dir)
+    names = {s.name for s in loaded.sites}
+    unknown = [n for n in (config.sites.enabled or []) if n not in names]
+    if unknown:
+        raise ConfigErrors([
+            ConfigError(str(path), f"no site definition named {n!r} in {sites_dir}",
+                        key="sites.enabled", line=doc.line_of(["sites", "enabled"]))
+            for n in unknown
+        ])
+    if not config.store.startswith(("sqlite:///",)):
+        raise ConfigError(str(path), "store must be a sqlite:///path URL (Elasticsearch comes "
+                          "with its own backend)", key="store", line=doc.line_of(["store"]))
+    return loaded

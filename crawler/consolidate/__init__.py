@@ -1,0 +1,2 @@
+"""Consolidation: hits -> unique listings (exact copies removed) -> comparison with the
+baseline and the previous snapshot. Pure core: no Scrapy."""

@@ -1,0 +1,132 @@
+"""The only three things a store accepts: Indicator, RunRecord and Fingerprint.
+
+None of them has a field that can carry page content: counts, category labels from
+a fixed codebook, names of sites, reasons for drops, and keyed hashes. A store
+checks the exact type of every record it is given (see ``accept``), so a listing,
+a dict or any other object is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+SCOPE_ALL = "all"
+
+# Counting levels (DESIGN.md, "four levels, one meaning each").
+LEVELS = ("hits", "unique", "distinct", "advertisers")
+
+# Measures: "count" is what the snapshot saw; the others compare it with the
+# baseline (first snapshot of the window) or with the previous snapshot.
+MEASURES = (
+    "count",
+    "new_vs_baseline",
+    "still_vs_baseline",
+    "gone_vs_baseline",
+    "new_vs_previous",
+    "still_vs_previous",
+    "gone_vs_previous",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One aggregated count: snapshot x scope x level x measure x breakdown x category."""
+
+    snapshot_id: str
+    taken_at: str  # ISO 8601, UTC
+    scope: str  # a site name, or SCOPE_ALL
+    level: str  # one of LEVELS
+    measure: str  # one of MEASURES
+    breakdown: str  # "total", "site_kind", "locality", "language", ...
+    category: str  # a codebook category ("total" for the total row)
+    value: int
+    # False when the scope's site was unhealthy in this snapshot: the number is
+    # kept for the method's sake but must not be read as a market change.
+    comparable: bool = True
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"unknown level {self.level!r}")
+        if self.measure not in MEASURES:
+            raise ValueError(f"unknown measure {self.measure!r}")
+        if not isinstance(self.value, int) or self.value < 0:
+            raise ValueError("an indicator value is a non-negative integer")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRun:
+    """What one site's crawl did in one snapshot: counts and reasons, no content."""
+
+    site: str
+    kind: str
+    status: str  # "ok", "failed", "unhealthy"
+    pages: int = 0
+    items: int = 0
+    errors: dict[str, int] = field(default_factory=dict)  # reason -> count
+    dropped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    duration_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """What a snapshot did. Written as "running" at start and completed atomically with
+    its indicators, so a crash leaves a run that the next start marks as failed."""
+
+    snapshot_id: str
+    started_at: str
+    status: str  # "running", "complete", "partial", "failed"
+    config_hash: str
+    code_version: str
+    window_id: str = ""
+    is_baseline: bool = False
+    finished_at: str = ""
+    reason: str = ""  # why a run failed or is partial: a reason, never content
+    sites: tuple[SiteRun, ...] = ()
+
+    def to_plain(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_plain(cls, data: dict[str, Any]) -> RunRecord:
+        sites = tuple(SiteRun(**s) for s in data.get("sites", ()))
+        return cls(**{**data, "sites": sites})
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """A keyed hash (HMAC-SHA-256) of a listing or advertiser seen in a snapshot.
+
+    Only recognisable with the window's key, which lives outside the store and is
+    deleted with the window's fingerprints.
+    """
+
+    window_id: str
+    snapshot_id: str
+    kind: str  # "listing" or "advertiser"
+    scope: str  # site name
+    digest: str  # hex
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("listing", "advertiser"):
+            raise ValueError(f"unknown fingerprint kind {self.kind!r}")
+        if len(self.digest) != 64 or any(c not in "0123456789abcdef" for c in self.digest):
+            raise ValueError("a fingerprint digest is 64 lowercase hex characters")
+
+
+ACCEPTED_TYPES = (Indicator, RunRecord, Fingerprint)
+
+
+class RecordRejected(TypeError):
+    """Raised by a store for anything that is not one of the three record types."""
+
+
+def accept(record: object) -> Indicator | RunRecord | Fingerprint:
+    # Exact type, not isinstance: a subclass could add a field that carries content.
+    if type(record) not in ACCEPTED_TYPES:
+        raise RecordRejected(
+            f"a store accepts only Indicator, RunRecord and Fingerprint records, "
+            f"not {type(record).__name__}; nothing was written"
+        )
+    return record  # type: ignore[return-value]

@@ -1,0 +1,1 @@
+"""Outputs meant for people, read from a store (never from listings)."""

@@ -1,0 +1,167 @@
+"""Site definitions: one YAML file per site, validated into typed objects.
+
+A site is configuration, not code: where its list pages start, how to page through
+them, which element is one item, where an item's detail page is, and which selector
+yields each field. Field names come from ``crawler.listing.FIELDS``, the one list that
+tags every field as indicator or transient content.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+from parsel.csstranslator import HTMLTranslator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from crawler.errors import ConfigError, ConfigErrors
+from crawler.listing import FIELDS
+from crawler.yamlfile import YamlDocument
+
+SITE_KINDS = ("ad_board", "profile_directory", "sugardating")
+_css = HTMLTranslator()
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _shorthand(value: Any) -> Any:
+    # "a.next::attr(href)" is short for {css: "a.next::attr(href)"}
+    return {"css": value} if isinstance(value, str) else value
+
+
+class Extractor(Strict):
+    """A CSS or XPath selector; ``all`` joins every match instead of taking the first."""
+
+    css: str | None = None
+    xpath: str | None = None
+    all: bool = False
+
+    @model_validator(mode="after")
+    def _one_selector(self) -> Extractor:
+        if (self.css is None) == (self.xpath is None):
+            raise ValueError("give exactly one of 'css' or 'xpath'")
+        if self.css is not None:
+            try:
+                _css.css_to_xpath(self.css)
+            except Exception as exc:  # cssselect raises several unrelated types
+                raise ValueError(f"invalid CSS selector {self.css!r}: {exc}") from None
+        if self.xpath is not None:
+            try:
+                lxml.etree.XPath(self.xpath)
+            except lxml.etree.XPathSyntaxError as exc:
+                raise ValueError(f"invalid XPath {self.xpath!r}: {exc}") from None
+        return self
+
+
+Selector = Annotated[Extractor, BeforeValidator(_shorthand)]
+
+
+class LoadMore(Strict):
+    """A button that appends items in the browser; clicked until it is gone or max_steps."""
+
+    button: str
+    max_steps: int = Field(default=100, ge=1, le=10_000)
+
+    @field_validator("button")
+    @classmethod
+    def _valid_css(cls, value: str) -> str:
+        Extractor(css=value)
+        return value
+
+
+class ListPage(Strict):
+    items: Selector  # one element per item
+    link: Selector | None = None  # per item: its detail page; fields are then read there
+    next_page: Selector | None = None
+    load_more: LoadMore | None = None
+
+
+class SiteDefinition(Strict):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)
+    kind: Literal["ad_board", "profile_directory", "sugardating"]
+    render: Literal["http", "browser"] = "http"
+    enabled: bool = True
+    start_urls: list[str] = Field(min_length=1)
+    allowed_domains: list[str] = []
+    # browser only: the page counts as rendered once this CSS selector matches
+    wait_for: str | None = None
+    list_page: ListPage
+    fields: dict[str, Selector] = Field(min_length=1)
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, value: dict[str, Extractor]) -> dict[str, Extractor]:
+        unknown = sorted(set(value) - FIELDS.keys())
+        if unknown:
+            raise ValueError(
+                f"unknown field(s) {', '.join(unknown)}; a field is one of {', '.join(FIELDS)}"
+            )
+        return value
+
+    @field_validator("wait_for")
+    @classmethod
+    def _valid_wait(cls, value: str | None) -> str | None:
+        if value is not None:
+            Extractor(css=value)
+        return value
+
+    @model_validator(mode="after")
+    def _browser_only(self) -> SiteDefinition:
+        if self.render == "http" and (self.wait_for or self.list_page.load_more):
+            raise ValueError("'wait_for' and 'list_page.load_more' need render: browser")
+        return self
+
+    def resolved_start_urls(self, base_url: str | None) -> list[str]:
+        urls = []
+        for url in self.start_urls:
+            if not urlsplit(url).scheme:
+                if not base_url:
+                    raise ConfigError(
+                        self.name, f"start URL {url!r} is relative and sites.base_url is not set"
+                    )
+                url = urljoin(base_url.rstrip("/") + "/", url.lstrip("/"))
+            urls.append(url)
+        return urls
+
+    def domains(self, start_urls: list[str]) -> list[str]:
+        if self.allowed_domains:
+            return list(self.allowed_domains)
+        return sorted({urlsplit(u).hostname or "" for u in start_urls} - {""})
+
+
+def load_site(path: Path) -> SiteDefinition:
+    return YamlDocument.read(path).validate(SiteDefinition)
+
+
+def load_sites(directory: Path) -> list[SiteDefinition]:
+    """Every ``*.yaml``/``*.yml`` file in ``directory``; all errors of all files at once."""
+    if not directory.is_dir():
+        raise ConfigError(str(directory), "site definition directory not found")
+    sites: list[SiteDefinition] = []
+    errors: list[ConfigError] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(p for p in directory.iterdir() if re.search(r"\.ya?ml$", p.name)):
+        try:
+            site = load_site(path)
+        except ConfigError as exc:
+            errors.append(exc)
+            continue
+        except ConfigErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        if site.name in seen:
+            errors.append(ConfigError(str(path), f"duplicate site name, also in {seen[site.name]}",
+                                      key="name", line=1))
+            continue
+        seen[site.name] = path
+        sites.append(site)
+    if errors:
+        raise ConfigErrors(errors)
+    if not sites and not errors:
+        raise ConfigError(str(directory), "no site definitions (*.yaml) found")
+    return sites

@@ -1,0 +1,150 @@
+"""A snapshot's core work once the crawl is done: window and key, exact copies,
+comparison with the baseline and the previous snapshot, indicators, one atomic write.
+
+Pure core: it receives Listings and per-site run counts from whoever crawled, and hands
+the store records only. The listings die with the process that holds them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from crawler import __version__
+from crawler.aggregate import Tally, aggregate
+from crawler.consolidate.exact import group_copies
+from crawler.keys import KeyRing
+from crawler.listing import Listing
+from crawler.normalise import profile
+from crawler.records import Fingerprint, RunRecord, SiteRun
+from crawler.store.base import Store
+
+INTERRUPTED = "interrupted: the snapshot process ended before it completed"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def new_snapshot_id(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+
+
+class Snapshot:
+    def __init__(
+        self,
+        store: Store,
+        keyring: KeyRing,
+        window_days: int,
+        config_hash: str,
+        now: datetime | None = None,
+    ) -> None:
+        self.store = store
+        self.keyring = keyring
+        self.window_days = window_days
+        self.config_hash = config_hash
+        self.started = now or utcnow()
+        self.snapshot_id = new_snapshot_id(self.started)
+        self.run: RunRecord | None = None
+        self.baseline_id: str | None = None
+        self.previous_id: str | None = None
+
+    def begin(self) -> RunRecord:
+        """Mark crashed runs failed, pick the baseline window, and record this run as running."""
+        self.store.fail_interrupted_runs(INTERRUPTED, iso(self.started))
+        done = [r for r in self.store.runs() if r.status in ("complete", "partial")]
+        window_id, is_baseline = self._window(done)
+        if not is_baseline:
+            in_window = [r for r in done if r.window_id == window_id]
+            self.baseline_id = in_window[0].snapshot_id
+            self.previous_id = in_window[-1].snapshot_id
+        self.run = RunRecord(
+            snapshot_id=self.snapshot_id,
+            started_at=iso(self.started),
+            status="running",
+            config_hash=self.config_hash,
+            code_version=__version__,
+            window_id=window_id,
+            is_baseline=is_baseline,
+        )
+        self.store.begin_run(self.run)
+        return self.run
+
+    def _window(self, done: Sequence[RunRecord]) -> tuple[str, bool]:
+        if done:
+            latest = done[-1].window_id
+            first = next(r for r in done if r.window_id == latest)
+            opened = datetime.fromisoformat(first.started_at)
+            if self.started - opened < timedelta(days=self.window_days):
+                return latest, False
+        return f"w{self.snapshot_id}", True
+
+    def finish(self, listings: Mapping[str, Sequence[Listing]], sites: Sequence[SiteRun],
+               finished: datetime | None = None) -> RunRecord:
+        """Consolidate, aggregate and write everything in one transaction."""
+        assert self.run is not None, "begin() first"
+        run = self.run
+        key = self.keyring.key(run.window_id, create=run.is_baseline)
+        healthy = [s.site for s in sites if s.status != "failed"]
+        baseline = self._seen(self.baseline_id, healthy)
+        previous = self._seen(self.previous_id, healthy)
+
+        tallies: list[Tally] = []
+        fingerprints: list[Fingerprint] = []
+        current: set[tuple[str, str]] = set()
+        for site in healthy:
+            for group in group_copies(listings.get(site, ()), key):
+                seen = (site, group.digest)
+                current.add(seen)
+                tallies.append(Tally(
+                    profile=profile(group.listing),
+                    hits=group.hits,
+                    new_vs_baseline=None if baseline is None else seen not in baseline,
+                    new_vs_previous=None if previous is None else seen not in previous,
+                ))
+                fingerprints.append(Fingerprint(run.window_id, run.snapshot_id, "listing",
+                                                site, group.digest))
+        gone: dict[tuple[str, str], int] = {}
+        for measure, earlier in (("gone_vs_baseline", baseline), ("gone_vs_previous", previous)):
+            if earlier is None:
+                continue
+            for site in healthy:
+                gone[measure, site] = sum(1 for s, d in earlier if s == site and (s, d) not in current)
+            gone[measure, "all"] = sum(gone[measure, s] for s in healthy)
+
+        failed = [s.site for s in sites if s.status == "failed"]
+        status = "complete" if not failed else ("failed" if not healthy else "partial")
+        reason = f"sites failed: {', '.join(failed)}" if failed else ""
+        final = replace(run, status=status, reason=reason, sites=tuple(sites),
+                        finished_at=iso(finished or utcnow()))
+        indicators = aggregate(
+            run.snapshot_id, run.started_at, tallies, healthy, gone,
+            not_comparable=[s.site for s in sites if s.status == "unhealthy"],
+        ) if healthy else []
+        self.store.complete_run(final, indicators, fingerprints)
+        if run.is_baseline:
+            self._retire_other_windows(run.window_id)
+        self.run = final
+        return final
+
+    def fail(self, reason: str) -> None:
+        if self.run is not None:
+            self.store.fail_run(self.run.snapshot_id, reason, iso(utcnow()))
+
+    def _seen(self, snapshot_id: str | None, healthy: Sequence[str]) -> set[tuple[str, str]] | None:
+        if snapshot_id is None:
+            return None
+        return {(s, d) for s, d in self.store.fingerprints(snapshot_id, "listing") if s in healthy}
+
+    def _retire_other_windows(self, window_id: str) -> None:
+        """A new window has its baseline: the old windows' fingerprints and keys go together."""
+        windows = {r.window_id for r in self.store.runs() if r.window_id} | set(self.keyring.windows())
+        for old in sorted(windows - {window_id}):
+            self.store.delete_window(old)
+            self.keyring.delete(old)

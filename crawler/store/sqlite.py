@@ -1,0 +1,248 @@
+"""The embedded default store: one SQLite file, three tables, one per record type.
+
+The columns are the record fields and nothing else (no free-text or JSON column that
+could take content): a run record's per-site part is a child table of counts.
+A snapshot's indicators, fingerprints and final run record go in one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from crawler.records import Fingerprint, Indicator, RunRecord, SiteRun, accept
+from crawler.store.base import Store
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS run_records (
+    snapshot_id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    config_hash TEXT NOT NULL,
+    code_version TEXT NOT NULL,
+    window_id TEXT NOT NULL,
+    is_baseline INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS site_runs (
+    snapshot_id TEXT NOT NULL REFERENCES run_records(snapshot_id) ON DELETE CASCADE,
+    site TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    items INTEGER NOT NULL,
+    duration_s REAL NOT NULL,
+    PRIMARY KEY (snapshot_id, site)
+);
+CREATE TABLE IF NOT EXISTS site_run_counts (
+    snapshot_id TEXT NOT NULL,
+    site TEXT NOT NULL,
+    counter TEXT NOT NULL CHECK (counter IN ('error', 'dropped')),
+    reason TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, site, counter, reason),
+    FOREIGN KEY (snapshot_id, site) REFERENCES site_runs(snapshot_id, site) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS indicators (
+    snapshot_id TEXT NOT NULL,
+    taken_at TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    level TEXT NOT NULL,
+    measure TEXT NOT NULL,
+    breakdown TEXT NOT NULL,
+    category TEXT NOT NULL,
+    value INTEGER NOT NULL CHECK (value >= 0),
+    comparable INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, scope, level, measure, breakdown, category)
+);
+CREATE TABLE IF NOT EXISTS fingerprints (
+    window_id TEXT NOT NULL,
+    snapshot_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    digest TEXT NOT NULL CHECK (length(digest) = 64),
+    PRIMARY KEY (snapshot_id, kind, scope, digest)
+);
+CREATE INDEX IF NOT EXISTS fingerprints_by_window ON fingerprints (window_id);
+"""
+
+_RUN_COLUMNS = (
+    "snapshot_id", "started_at", "finished_at", "status", "config_hash",
+    "code_version", "window_id", "is_baseline", "reason",
+)
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT)
+        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        # no rollback journal or WAL content may outlive a crash in a readable
+        # partial state: WAL + synchronous=FULL makes each COMMIT durable and atomic
+        self._db.execute("PRAGMA synchronous = FULL")
+        with self._transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.execute(
+                "INSERT OR IGNORE INTO schema_info VALUES ('version', ?)", (str(SCHEMA_VERSION),)
+            )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    # -- runs -------------------------------------------------------------------
+    def begin_run(self, run: RunRecord) -> None:
+        accept(run)
+        with self._transaction():
+            self._insert_run(run)
+
+    def _write_complete(
+        self, run: RunRecord, indicators: Sequence[Indicator], fingerprints: Sequence[Fingerprint]
+    ) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM run_records WHERE snapshot_id = ?", (run.snapshot_id,))
+            self._insert_run(run)
+            # re-running the same snapshot id replaces, never adds: no double count
+            self._db.execute("DELETE FROM indicators WHERE snapshot_id = ?", (run.snapshot_id,))
+            self._db.executemany(
+                "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (i.snapshot_id, i.taken_at, i.scope, i.level, i.measure, i.breakdown,
+                     i.category, i.value, int(i.comparable))
+                    for i in indicators
+                ],
+            )
+            self._db.execute("DELETE FROM fingerprints WHERE snapshot_id = ?", (run.snapshot_id,))
+            self._db.executemany(
+                "INSERT OR IGNORE INTO fingerprints VALUES (?, ?, ?, ?, ?)",
+                [(f.window_id, f.snapshot_id, f.kind, f.scope, f.digest) for f in fingerprints],
+            )
+
+    def _insert_run(self, run: RunRecord) -> None:
+        self._db.execute(
+            f"INSERT INTO run_records ({', '.join(_RUN_COLUMNS)}) VALUES ({', '.join('?' * 9)})",
+            (run.snapshot_id, run.started_at, run.finished_at, run.status, run.config_hash,
+             run.code_version, run.window_id, int(run.is_baseline), run.reason),
+        )
+        for site in run.sites:
+            self._db.execute(
+                "INSERT INTO site_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (run.snapshot_id, site.site, site.kind, site.status, site.pages, site.items,
+                 site.duration_s),
+            )
+            for counter, values in (("error", site.errors), ("dropped", site.dropped)):
+                self._db.executemany(
+                    "INSERT INTO site_run_counts VALUES (?, ?, ?, ?, ?)",
+                    [(run.snapshot_id, site.site, counter, r, v) for r, v in values.items()],
+                )
+
+    def fail_run(self, snapshot_id: str, reason: str, finished_at: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "UPDATE run_records SET status = 'failed', reason = ?, finished_at = ? "
+                "WHERE snapshot_id = ?",
+                (reason, finished_at, snapshot_id),
+            )
+
+    def fail_interrupted_runs(self, reason: str, finished_at: str) -> list[str]:
+        with self._transaction():
+            ids = [r[0] for r in self._db.execute(
+                "SELECT snapshot_id FROM run_records WHERE status = 'running'")]
+            self._db.execute(
+                "UPDATE run_records SET status = 'failed', reason = ?, finished_at = ? "
+                "WHERE status = 'running'",
+                (reason, finished_at),
+            )
+            # a crashed run never committed indicators; this is belt and braces
+            self._db.executemany("DELETE FROM indicators WHERE snapshot_id = ?", [(i,) for i in ids])
+            self._db.executemany("DELETE FROM fingerprints WHERE snapshot_id = ?", [(i,) for i in ids])
+        return ids
+
+    def runs(self, status: str | None = None) -> list[RunRecord]:
+        query = f"SELECT {', '.join(_RUN_COLUMNS)} FROM run_records"
+        args: tuple[str, ...] = ()
+        if status is not None:
+            query += " WHERE status = ?"
+            args = (status,)
+        rows = self._db.execute(query + " ORDER BY started_at, snapshot_id", args).fetchall()
+        return [self._run(row) for row in rows]
+
+    def _run(self, row: tuple) -> RunRecord:
+        data = dict(zip(_RUN_COLUMNS, row))
+        data["is_baseline"] = bool(data["is_baseline"])
+        sites = []
+        for site, kind, status, pages, items, duration in self._db.execute(
+            "SELECT site, kind, status, pages, items, duration_s FROM site_runs "
+            "WHERE snapshot_id = ? ORDER BY site", (data["snapshot_id"],)
+        ):
+            counts: dict[str, dict[str, int]] = {"error": {}, "dropped": {}}
+            for counter, reason, value in self._db.execute(
+                "SELECT counter, reason, value FROM site_run_counts "
+                "WHERE snapshot_id = ? AND site = ? ORDER BY reason", (data["snapshot_id"], site)
+            ):
+                counts[counter][reason] = value
+            sites.append(SiteRun(site, kind, status, pages, items, counts["error"],
+                                 counts["dropped"], duration))
+        return RunRecord(**data, sites=tuple(sites))
+
+    # -- indicators -------------------------------------------------------------
+    def indicators(
+        self,
+        snapshot_id: str | None = None,
+        scope: str | None = None,
+        level: str | None = None,
+        measure: str | None = None,
+        breakdown: str | None = None,
+    ) -> list[Indicator]:
+        where = ["r.status IN ('complete', 'partial')"]
+        args: list[str] = []
+        for column, value in (("snapshot_id", snapshot_id), ("scope", scope), ("level", level),
+                              ("measure", measure), ("breakdown", breakdown)):
+            if value is not None:
+                where.append(f"i.{column} = ?")
+                args.append(value)
+        rows = self._db.execute(
+            "SELECT i.snapshot_id, i.taken_at, i.scope, i.level, i.measure, i.breakdown, "
+            "i.category, i.value, i.comparable FROM indicators i "
+            "JOIN run_records r ON r.snapshot_id = i.snapshot_id "
+            f"WHERE {' AND '.join(where)} "
+            "ORDER BY i.taken_at, i.scope, i.level, i.measure, i.breakdown, i.category",
+            args,
+        ).fetchall()
+        return [Indicator(*row[:8], comparable=bool(row[8])) for row in rows]
+
+    # -- fingerprints -----------------------------------------------------------
+    def fingerprints(self, snapshot_id: str, kind: str) -> set[tuple[str, str]]:
+        rows = self._db.execute(
+            "SELECT scope, digest FROM fingerprints WHERE snapshot_id = ? AND kind = ?",
+            (snapshot_id, kind),
+        )
+        return {(scope, digest) for scope, digest in rows}
+
+    def delete_window(self, window_id: str) -> int:
+        with self._transaction():
+            cursor = self._db.execute("DELETE FROM fingerprints WHERE window_id = ?", (window_id,))
+        return cursor.rowcount
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")

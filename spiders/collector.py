@@ -1,0 +1,71 @@
+"""Where a site's listings wait in memory until the crawl ends, with the counts that
+go into the run record (pages, items, errors and drops by reason)."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+
+from crawler.listing import Listing
+from crawler.records import SiteRun
+
+
+class SiteCollector:
+    def __init__(self, site: str, kind: str) -> None:
+        self.site = site
+        self.kind = kind
+        self.listings: list[Listing] = []
+        self.pages = 0
+        self.errors: Counter[str] = Counter()
+        self.dropped: Counter[str] = Counter()
+        self.started = time.monotonic()
+        self.finished: float | None = None
+
+    def page(self) -> None:
+        self.pages += 1
+
+    def add(self, listing: Listing) -> None:
+        self.listings.append(listing)
+
+    def drop(self, reason: str) -> None:
+        self.dropped[reason] += 1
+
+    def error(self, reason: str) -> None:
+        self.errors[reason] += 1
+
+    def close(self) -> None:
+        self.finished = time.monotonic()
+
+    def site_run(self) -> SiteRun:
+        # a site that yielded no page at all failed; zero listings from a fetched site
+        # is a finding (that the health check of a later stage judges), not a failure
+        status = "failed" if self.pages == 0 else "ok"
+        end = self.finished if self.finished is not None else time.monotonic()
+        return SiteRun(
+            site=self.site,
+            kind=self.kind,
+            status=status,
+            pages=self.pages,
+            items=len(self.listings),
+            errors=dict(sorted(self.errors.items())),
+            dropped=dict(sorted(self.dropped.items())),
+            duration_s=round(end - self.started, 3),
+        )
+
+
+def reason_of(exc: BaseException) -> str:
+    """A failure as a short reason: ``http_503``, ``connection_refused``, ``timeout``..."""
+    response = getattr(exc, "response", None)
+    if response is not None and getattr(response, "status", None):
+        return f"http_{response.status}"
+    name = type(exc).__name__
+    if name in ("ConnectionRefusedError", "ConnectError"):
+        return "connection_refused"
+    if "Timeout" in name or "TimedOut" in name:
+        return "browser_timeout" if type(exc).__module__.startswith("playwright") else "timeout"
+    if name == "IgnoreRequest" and "robots" in str(exc).lower():
+        return "forbidden_by_robots_txt"
+    if name in ("ResponseNeverReceived", "ConnectionLost", "ConnectionDone", "ResponseFailed"):
+        return "connection_lost"
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()

@@ -1,0 +1,80 @@
+"""One Scrapy process crawling every enabled site at once, one crawler per site.
+
+Each site gets its own crawler (own settings, own browser when it needs one), so a
+site that fails or hangs ends alone while the others complete.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from twisted.internet import task
+
+from crawler.config import LoadedConfig
+from crawler.errors import ConfigError
+from crawler.logsafety import redact_root_handlers
+from crawler.sites import SiteDefinition
+from spiders.collector import SiteCollector
+from spiders.listings import ListingsSpider
+from spiders.settings import process_settings, site_settings
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[Sequence[SiteCollector], bool], None]
+
+
+def crawl_sites(
+    loaded: LoadedConfig,
+    sites: Sequence[SiteDefinition],
+    progress: Progress | None = None,
+    progress_interval_s: float = 2.0,
+) -> list[SiteCollector]:
+    """Crawl ``sites`` to the end and return their collectors (listings in memory)."""
+    process = CrawlerProcess(process_settings(loaded), install_root_handler=True)
+    redact_root_handlers()
+    use_browser = loaded.config.crawl.browser
+    collectors: list[SiteCollector] = []
+    for site in sites:
+        try:
+            start_urls = site.resolved_start_urls(loaded.config.sites.base_url)
+        except ConfigError as exc:
+            raise ConfigError(str(loaded.path), str(exc), key="sites.base_url") from None
+        collector = SiteCollector(site.name, site.kind)
+        collectors.append(collector)
+        crawler = Crawler(ListingsSpider, site_settings(loaded, site, use_browser))
+        deferred = process.crawl(crawler, site=site, start_urls=start_urls,
+                                 collector=collector, use_browser=use_browser)
+        deferred.addBoth(_closed(crawler, collector))
+    if progress is not None:
+        loop = task.LoopingCall(progress, collectors, False)
+        loop.start(progress_interval_s, now=False)
+    process.start(stop_after_crawl=True, install_signal_handlers=True)
+    for collector in collectors:
+        collector.close()
+    if progress is not None:
+        progress(collectors, True)
+    return collectors
+
+
+def _closed(crawler: Crawler, collector: SiteCollector) -> Callable[[object], None]:
+    def record(result: object) -> None:
+        collector.close()
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        reason = stats.get("finish_reason", "")
+        if reason.startswith("closespider_"):
+            # a budget ended the crawl: the counts are incomplete, and the record says so
+            collector.error(reason.replace("closespider_", "budget_"))
+        elif reason not in ("finished", ""):
+            collector.error(f"closed_{reason}")
+        retries = stats.get("retry/max_reached", 0)
+        if retries:
+            collector.errors["retries_exhausted"] += retries
+        if hasattr(result, "value"):  # a Failure: the crawler itself broke
+            collector.error(f"crawler_{type(result.value).__name__}")  # type: ignore[attr-defined]
+            logger.error("crawl of %s ended with %s", collector.site,
+                         type(result.value).__name__)  # type: ignore[attr-defined]
+        return None
+
+    return record

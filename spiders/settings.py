@@ -1,0 +1,105 @@
+"""Scrapy settings for one site's crawl, from the run configuration.
+
+Privacy first: no HTTP cache, no job directory, no telnet console, no stats dump, no
+feeds, a log formatter that writes no items or listing URLs. Chromium gets no disk
+cache and no crash reporter; its profile lives in the snapshot's memory-backed
+temporary directory (see scheduler/snapshot_process.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.config import LoadedConfig
+from crawler.sites import SiteDefinition
+
+ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--disable-breakpad",
+    "--disable-crash-reporter",
+    "--disk-cache-size=1",
+    "--media-cache-size=1",
+    "--disable-dev-shm-usage",
+]
+
+
+def abort_request(request: Any) -> bool:
+    # images, media and fonts carry nothing we count; not fetching them saves time and
+    # keeps pictures of people out of the browser's memory altogether
+    return request.resource_type in ("image", "media", "font")
+
+
+def process_settings(loaded: LoadedConfig) -> dict[str, Any]:
+    """Settings of the CrawlerProcess (logging, reactor)."""
+    crawl = loaded.config.crawl
+    return {
+        "TWISTED_REACTOR": ASYNCIO_REACTOR,
+        "LOG_LEVEL": crawl.log_level,
+        "LOG_FORMATTER": "spiders.logformatter.PrivateLogFormatter",
+        "LOG_FILE": None,
+        "TELNETCONSOLE_ENABLED": False,
+    }
+
+
+def site_settings(loaded: LoadedConfig, site: SiteDefinition, use_browser: bool) -> dict[str, Any]:
+    crawl = loaded.config.crawl
+    settings: dict[str, Any] = {
+        **process_settings(loaded),
+        "BOT_NAME": "adcensus",
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots_txt,
+        "ROBOTSTXT_USER_AGENT": crawl.user_agent,
+        "HTTPCACHE_ENABLED": False,
+        "JOBDIR": None,
+        "STATS_DUMP": False,
+        "FEEDS": {},
+        "ITEM_PIPELINES": {},
+        "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},
+        "COOKIES_ENABLED": True,
+        "CONCURRENT_REQUESTS": crawl.concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency,
+        "DOWNLOAD_DELAY": crawl.delay_s,
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.delay_s, 0.5),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
+        "RETRY_TIMES": crawl.retries,
+        "DOWNLOAD_TIMEOUT": crawl.download_timeout_s,
+        "CLOSESPIDER_PAGECOUNT": crawl.page_budget,
+        "CLOSESPIDER_TIMEOUT": crawl.time_budget_s,
+        "REDIRECT_MAX_TIMES": 10,
+        "DNS_TIMEOUT": 10,
+    }
+    if use_browser and site.render == "browser":
+        launch: dict[str, Any] = {"headless": True, "args": CHROMIUM_ARGS}
+        executable = loaded.browser_executable()
+        if executable:
+            launch["executable_path"] = executable
+        timeout_ms = crawl.download_timeout_s * 1000
+        settings.update({
+            "DOWNLOAD_HANDLERS": {
+                "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+                "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+            },
+            "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+            "PLAYWRIGHT_LAUNCH_OPTIONS": launch,
+            "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": crawl.browser_pages,
+            "PLAYWRIGHT_MAX_CONTEXTS": 1,
+            "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout_ms,
+            "PLAYWRIGHT_ABORT_REQUEST": abort_request,
+            "PLAYWRIGHT_CONTEXTS": {
+                "default": {"accept_downloads": False, "service_workers": "block",
+                            "user_agent": crawl.user_agent},
+            },
+            # pages beyond the browser's capacity wait in Scrapy's queue, not in Chromium
+            "CONCURRENT_REQUESTS": min(crawl.concurrency, crawl.browser_pages),
+            "CONCURRENT_REQUESTS_PER_DOMAIN": min(crawl.concurrency, crawl.browser_pages),
+        })
+    return settings

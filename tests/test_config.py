@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.config import load_config
+from crawler.errors import ConfigError, ConfigErrors
+from tests.conftest import SITES
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "adcensus.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="adcensus.yaml: file not found"):
+        load_config(tmp_path / "adcensus.yaml")
+
+
+def test_malformed_yaml(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, "store: [\n  oops: :\n"))
+    assert "not valid YAML" in str(info.value) and info.value.line is not None
+
+
+def test_not_a_mapping(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="must be a YAML mapping"):
+        load_config(write(tmp_path, "- a\n- b\n"))
+
+
+def test_unknown_and_wrong_keys_named_with_lines(tmp_path: Path) -> None:
+    text = f"sites:\n  dir: {SITES}\ncrawl:\n  concurency: 4\n  delay_s: soon\n"
+    with pytest.raises(ConfigErrors) as info:
+        load_config(write(tmp_path, text))
+    found = {(e.key, e.line) for e in info.value.errors}
+    assert ("crawl.concurency", 4) in found
+    assert ("crawl.delay_s", 5) in found
+
+
+def test_unknown_enabled_site(tmp_path: Path) -> None:
+    text = f"sites:\n  dir: {SITES}\n  enabled: [annonstavlan, nosuchsite]\n"
+    with pytest.raises(ConfigErrors) as info:
+        load_config(write(tmp_path, text))
+    [error] = info.value.errors
+    assert error.key == "sites.enabled" and "nosuchsite" in error.message and error.line == 3
+
+
+def test_paths_are_relative_to_the_config(tmp_path: Path) -> None:
+    loaded = load_config(write(tmp_path, f"sites:\n  dir: {SITES}\n  enabled: [sockerdejt]\n"))
+    assert loaded.store_url == f"sqlite:///{tmp_path / 'adcensus-data' / 'adcensus.sqlite'}"
+    assert loaded.keys_dir == tmp_path / "adcensus-data" / "keys"
+    assert [s.name for s in loaded.enabled_sites()] == ["sockerdejt"]
+    assert len(loaded.config_hash()) == 16
+
+
+def test_missing_sites_dir(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="site definition directory not found"):
+        load_config(write(tmp_path, "sites:\n  dir: nowhere\n"))

@@ -1,0 +1,115 @@
+"""Site definitions: the shipped ones load, and every malformed one names file, line, key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.errors import ConfigError, ConfigErrors
+from crawler.sites import load_site, load_sites
+from tests.conftest import SITES
+
+GOOD = """\
+name: board
+kind: ad_board
+start_urls: [/sites/board/]
+list_page:
+  items: li.ad
+  link: a::attr(href)
+fields:
+  locality: .ort::text
+  text: {css: ".text ::text", all: true}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "board.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def errors_of(path: Path) -> list[ConfigError]:
+    with pytest.raises((ConfigError, ConfigErrors)) as info:
+        load_site(path)
+    exc = info.value
+    return exc.errors if isinstance(exc, ConfigErrors) else [exc]
+
+
+def test_shipped_definitions_load() -> None:
+    sites = {s.name: s for s in load_sites(SITES)}
+    assert {"annonstavlan", "profilkatalogen", "sockerdejt"} <= set(sites)
+    assert {s.kind for s in sites.values()} == {"ad_board", "profile_directory", "sugardating"}
+    assert sites["profilkatalogen"].render == "browser"
+
+
+def test_good_definition(tmp_path: Path) -> None:
+    site = load_site(write(tmp_path, GOOD))
+    assert site.fields["locality"].css == ".ort::text"
+    assert site.fields["text"].all
+    assert site.resolved_start_urls("http://127.0.0.1:8000") == ["http://127.0.0.1:8000/sites/board/"]
+    assert site.domains(["http://127.0.0.1:8000/x"]) == ["127.0.0.1"]
+
+
+def test_unknown_key_names_file_line_and_key(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("  link:", "  lnk:"))
+    [error] = errors_of(path)
+    assert error.path == str(path)
+    assert error.key == "list_page.lnk"
+    assert error.line == 6
+    assert "unknown key" in str(error)
+    assert f"{path}:6: key 'list_page.lnk'" in str(error)
+
+
+def test_unknown_field_name(tmp_path: Path) -> None:
+    [error] = errors_of(write(tmp_path, GOOD + "  url: a::attr(href)\n"))
+    assert error.key == "fields"
+    assert "unknown field(s) url" in error.message
+
+
+def test_bad_css_selector(tmp_path: Path) -> None:
+    [error] = errors_of(write(tmp_path, GOOD.replace("li.ad", "li[[ad")))
+    assert error.key.startswith("list_page.items")
+    assert error.line == 5
+    assert "invalid CSS selector 'li[[ad'" in error.message
+
+
+def test_bad_xpath(tmp_path: Path) -> None:
+    text = GOOD.replace(".ort::text", "{xpath: '//p[@class='}")
+    [error] = errors_of(write(tmp_path, text))
+    assert error.key.startswith("fields.locality")
+    assert "invalid XPath" in error.message
+
+
+def test_wrong_type_and_missing_start_urls(tmp_path: Path) -> None:
+    text = GOOD.replace("start_urls: [/sites/board/]\n", "").replace("kind: ad_board", "kind: forum")
+    errors = errors_of(write(tmp_path, text))
+    keys = {e.key for e in errors}
+    assert {"kind", "start_urls"} <= keys
+    assert any("ad_board" in e.message for e in errors if e.key == "kind")
+
+
+def test_malformed_yaml_names_line(tmp_path: Path) -> None:
+    [error] = errors_of(write(tmp_path, GOOD + "fields: [unclosed\n"))
+    assert error.line is not None and error.line >= 10
+    assert "not valid YAML" in error.message
+
+
+def test_browser_options_need_browser(tmp_path: Path) -> None:
+    [error] = errors_of(write(tmp_path, GOOD + "wait_for: body\n"))
+    assert "need render: browser" in error.message
+
+
+def test_directory_collects_errors_of_every_file(tmp_path: Path) -> None:
+    write(tmp_path, GOOD.replace("kind: ad_board", "kind: x"), "a.yaml")
+    write(tmp_path, GOOD.replace("name: board", "name: Bad Name"), "b.yaml")
+    with pytest.raises(ConfigErrors) as info:
+        load_sites(tmp_path)
+    assert {Path(e.path).name for e in info.value.errors} == {"a.yaml", "b.yaml"}
+
+
+def test_duplicate_names(tmp_path: Path) -> None:
+    write(tmp_path, GOOD, "a.yaml")
+    write(tmp_path, GOOD, "b.yaml")
+    with pytest.raises(ConfigErrors, match="duplicate site name"):
+        load_sites(tmp_path)
