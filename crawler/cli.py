@@ -217,7 +217,9 @@ def _demo_config(url: str, store_path: Path, keys_dir: Path, browser: bool) -> d
         "sites": {"dir": str(REPO_SITES), "base_url": url},
         # the demo market is ours and local: no politeness delay needed
         "crawl": {"autothrottle": False, "delay_s": 0, "concurrency": 16,
-                  "user_agent": f"adcensus/{__version__} demo", "browser": browser},
+                  "user_agent": f"adcensus/{__version__} demo", "browser": browser,
+                  # the progress lines tell the story; Scrapy's INFO lines would bury them
+                  "log_level": "WARNING"},
     }
 
 

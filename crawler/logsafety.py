@@ -26,7 +26,15 @@ class RedactingFormatter(logging.Formatter):
         return redact(self._inner.format(record))
 
 
-def redact_root_handlers() -> None:
-    for handler in logging.getLogger().handlers:
-        if not isinstance(handler.formatter, RedactingFormatter):
-            handler.setFormatter(RedactingFormatter(handler.formatter))
+def install_root_handler(level: str | int) -> logging.Handler:
+    """The process's one log handler: stderr, redacted. Scrapy is told not to install its
+    own, because Scrapy replaces its root handler whenever a crawler starts."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter())
+    handler.setLevel(level)
+    root.addHandler(handler)
+    root.setLevel(level)
+    return handler

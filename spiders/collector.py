@@ -54,18 +54,36 @@ class SiteCollector:
         )
 
 
+# Scrapy's own download exceptions (2.13+) and Twisted's, by class name
+_REASONS = {
+    "DownloadConnectionRefusedError": "connection_refused",
+    "ConnectionRefusedError": "connection_refused",
+    "CannotResolveHostError": "dns_failure",
+    "DNSLookupError": "dns_failure",
+    "DownloadTimeoutError": "timeout",
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "DownloadCancelledError": "cancelled",
+    "DownloadFailedError": "connection_lost",
+    "ResponseNeverReceived": "connection_lost",
+    "ConnectionLost": "connection_lost",
+    "ConnectionDone": "connection_lost",
+    "ResponseFailed": "connection_lost",
+    "ResponseDataLossError": "truncated_response",
+    "UnsupportedURLSchemeError": "unsupported_url_scheme",
+}
+
+
 def reason_of(exc: BaseException) -> str:
     """A failure as a short reason: ``http_503``, ``connection_refused``, ``timeout``..."""
     response = getattr(exc, "response", None)
     if response is not None and getattr(response, "status", None):
         return f"http_{response.status}"
     name = type(exc).__name__
-    if name in ("ConnectionRefusedError", "ConnectError"):
-        return "connection_refused"
-    if "Timeout" in name or "TimedOut" in name:
-        return "browser_timeout" if type(exc).__module__.startswith("playwright") else "timeout"
+    if type(exc).__module__.startswith("playwright"):
+        return "browser_timeout" if "Timeout" in name else "browser_error"
+    if name in _REASONS:
+        return _REASONS[name]
     if name == "IgnoreRequest" and "robots" in str(exc).lower():
         return "forbidden_by_robots_txt"
-    if name in ("ResponseNeverReceived", "ConnectionLost", "ConnectionDone", "ResponseFailed"):
-        return "connection_lost"
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()

@@ -10,15 +10,16 @@ import logging
 from collections.abc import Callable, Sequence
 
 from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.utils.reactor import install_reactor
 from twisted.internet import task
 
 from crawler.config import LoadedConfig
 from crawler.errors import ConfigError
-from crawler.logsafety import redact_root_handlers
+from crawler.logsafety import install_root_handler
 from crawler.sites import SiteDefinition
 from spiders.collector import SiteCollector
 from spiders.listings import ListingsSpider
-from spiders.settings import process_settings, site_settings
+from spiders.settings import ASYNCIO_REACTOR, process_settings, site_settings
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +33,10 @@ def crawl_sites(
     progress_interval_s: float = 2.0,
 ) -> list[SiteCollector]:
     """Crawl ``sites`` to the end and return their collectors (listings in memory)."""
-    process = CrawlerProcess(process_settings(loaded), install_root_handler=True)
-    redact_root_handlers()
+    # one reactor for all crawlers, installed before any of them (or Playwright) needs it
+    install_reactor(ASYNCIO_REACTOR)
+    process = CrawlerProcess(process_settings(loaded))
+    install_root_handler(loaded.config.crawl.log_level)
     use_browser = loaded.config.crawl.browser
     collectors: list[SiteCollector] = []
     for site in sites:
@@ -43,7 +46,7 @@ def crawl_sites(
             raise ConfigError(str(loaded.path), str(exc), key="sites.base_url") from None
         collector = SiteCollector(site.name, site.kind)
         collectors.append(collector)
-        crawler = Crawler(ListingsSpider, site_settings(loaded, site, use_browser))
+        crawler = Crawler(ListingsSpider, site_settings(loaded, site, use_browser, start_urls))
         deferred = process.crawl(crawler, site=site, start_urls=start_urls,
                                  collector=collector, use_browser=use_browser)
         deferred.addBoth(_closed(crawler, collector))

@@ -9,6 +9,7 @@ temporary directory (see scheduler/snapshot_process.py).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.config import LoadedConfig
 from crawler.sites import SiteDefinition
@@ -45,12 +46,17 @@ def process_settings(loaded: LoadedConfig) -> dict[str, Any]:
         "LOG_LEVEL": crawl.log_level,
         "LOG_FORMATTER": "spiders.logformatter.PrivateLogFormatter",
         "LOG_FILE": None,
+        # crawler.logsafety installs the one (redacting) handler instead
+        "LOG_INSTALL_ROOT_HANDLER": False,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
     }
 
 
-def site_settings(loaded: LoadedConfig, site: SiteDefinition, use_browser: bool) -> dict[str, Any]:
+def site_settings(loaded: LoadedConfig, site: SiteDefinition, use_browser: bool,
+                  start_urls: list[str]) -> dict[str, Any]:
     crawl = loaded.config.crawl
+    schemes = sorted({urlsplit(u).scheme for u in start_urls})
     settings: dict[str, Any] = {
         **process_settings(loaded),
         "BOT_NAME": "adcensus",
@@ -62,7 +68,15 @@ def site_settings(loaded: LoadedConfig, site: SiteDefinition, use_browser: bool)
         "STATS_DUMP": False,
         "FEEDS": {},
         "ITEM_PIPELINES": {},
-        "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},
+        # each of these can write to disk or open a port into the process holding content
+        "EXTENSIONS": {
+            "scrapy.extensions.telnet.TelnetConsole": None,
+            "scrapy.extensions.remote_control.RemoteControl": None,
+            "scrapy.extensions.spiderstate.SpiderState": None,
+            "scrapy.extensions.feedexport.FeedExporter": None,
+            "scrapy.extensions.memdebug.MemoryDebugger": None,
+        },
+        "REMOTE_CONTROL_ENABLED": False,
         "COOKIES_ENABLED": True,
         "CONCURRENT_REQUESTS": crawl.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency,
@@ -84,10 +98,10 @@ def site_settings(loaded: LoadedConfig, site: SiteDefinition, use_browser: bool)
             launch["executable_path"] = executable
         timeout_ms = crawl.download_timeout_s * 1000
         settings.update({
-            "DOWNLOAD_HANDLERS": {
-                "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-                "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-            },
+            # one handler instance per scheme means one Chromium per scheme: register
+            # it only for the schemes this site starts on
+            "DOWNLOAD_HANDLERS": {scheme: "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+                                  for scheme in schemes},
             "PLAYWRIGHT_BROWSER_TYPE": "chromium",
             "PLAYWRIGHT_LAUNCH_OPTIONS": launch,
             "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": crawl.browser_pages,

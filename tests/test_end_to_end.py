@@ -1,0 +1,120 @@
+"""The whole path with real parts: the demo market on 127.0.0.1, a real Scrapy crawl in
+the snapshot subprocess, a real Chromium for the JavaScript sites, a real SQLite file;
+counts compared with the generator's own ground truth."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crawler.cli import run_snapshot
+from crawler.demo_market.generator import Market, generate
+from crawler.demo_market.server import MarketServer
+from crawler.store import open_store
+from tests.conftest import SITES, write_config
+
+pytestmark = pytest.mark.slow
+
+BROWSER_SITES = ("profilkatalogen", "sockerdejt")
+
+
+@pytest.fixture
+def market() -> Iterator[tuple[Market, MarketServer]]:
+    m = generate(seed=7, listings=240)
+    with MarketServer(m) as server:
+        yield m, server
+
+
+def latest(store_path: Path, **filters: str) -> tuple[object, dict[tuple[str, str, str, str, str], int]]:
+    with open_store(f"sqlite:///{store_path}") as store:
+        run = store.runs()[-1]
+        rows = {(i.scope, i.level, i.measure, i.breakdown, i.category): i.value
+                for i in store.indicators(snapshot_id=run.snapshot_id, **filters)}
+    return run, rows
+
+
+@pytest.mark.browser
+def test_two_snapshots_match_the_ground_truth(market: tuple[Market, MarketServer],
+                                              tmp_path: Path) -> None:
+    m, server = market
+    config = write_config(tmp_path, server.url)
+
+    assert run_snapshot(config, quiet=True) == 0
+    run, rows = latest(tmp_path / "store.sqlite")
+    truth = m.truth(day=0)
+    assert run.status == "complete" and run.is_baseline
+    for site in ("annonstavlan", *BROWSER_SITES):
+        assert rows[site, "hits", "count", "total", "total"] == truth.hits[site], site
+        assert rows[site, "unique", "count", "total", "total"] == truth.unique[site], site
+        for breakdown in ("gender", "age_band", "language", "locality", "site_kind"):
+            expected = {cat: n for (s, cat), n in truth.unique_by[breakdown].items() if s == site and n}
+            found = {key[4]: v for key, v in rows.items()
+                     if key[:4] == (site, "unique", "count", breakdown) and v}
+            assert found == expected, (site, breakdown)
+    assert rows["all", "unique", "count", "total", "total"] == sum(truth.unique.values())
+
+    m.advance(7)
+    assert run_snapshot(config, quiet=True) == 0
+    run2, rows2 = latest(tmp_path / "store.sqlite", breakdown="total")
+    truth7 = m.truth(day=7, baseline_day=0, previous_day=0)
+    assert not run2.is_baseline and run2.window_id == run.window_id
+    for site in ("annonstavlan", *BROWSER_SITES):
+        assert rows2[site, "unique", "count", "total", "total"] == truth7.unique[site], site
+        assert rows2[site, "unique", "new_vs_baseline", "total", "total"] == truth7.new_vs_baseline[site]
+        assert rows2[site, "unique", "gone_vs_baseline", "total", "total"] == truth7.gone_vs_baseline[site]
+        assert rows2[site, "unique", "still_vs_baseline", "total", "total"] == truth7.still_vs_baseline[site]
+    assert sum(truth7.new_vs_baseline.values()) > 0 and sum(truth7.gone_vs_baseline.values()) > 0
+
+
+def test_javascript_sites_yield_nothing_without_the_browser(
+        market: tuple[Market, MarketServer], tmp_path: Path) -> None:
+    m, server = market
+    config = write_config(tmp_path, server.url, browser=False)
+    assert run_snapshot(config, quiet=True) == 0
+    run, rows = latest(tmp_path / "store.sqlite", breakdown="total")
+    items = {s.site: s.items for s in run.sites}
+    pages = {s.site: s.pages for s in run.sites}
+    truth = m.truth(day=0)
+    for site in BROWSER_SITES:
+        assert pages[site] >= 1, "the shell page was fetched"
+        assert items[site] == 0, "without JavaScript the shell holds no listing"
+        assert rows[site, "unique", "count", "total", "total"] == 0
+    assert rows["annonstavlan", "unique", "count", "total", "total"] == truth.unique["annonstavlan"]
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_an_unreachable_site_is_recorded_and_the_others_complete(
+        market: tuple[Market, MarketServer], tmp_path: Path) -> None:
+    m, server = market
+    sites = tmp_path / "sites"
+    shutil.copytree(SITES, sites)
+    unreachable = yaml.safe_load((SITES / "annonstavlan.yaml").read_text())
+    unreachable["name"] = "borta"
+    unreachable["start_urls"] = [f"http://127.0.0.1:{closed_port()}/"]
+    (sites / "borta.yaml").write_text(yaml.safe_dump(unreachable))
+    config = write_config(tmp_path, server.url)
+    data = yaml.safe_load(config.read_text())
+    data["sites"].update(dir=str(sites), enabled=["annonstavlan", "borta"])
+    config.write_text(yaml.safe_dump(data))
+
+    assert run_snapshot(config, quiet=True) == 3  # partial
+    run, rows = latest(tmp_path / "store.sqlite", breakdown="total")
+    by_site = {s.site: s for s in run.sites}
+    assert run.status == "partial" and "borta" in run.reason
+    assert by_site["borta"].status == "failed"
+    assert by_site["borta"].errors.get("connection_refused", 0) >= 1
+    assert by_site["annonstavlan"].status == "ok"
+    assert rows["annonstavlan", "unique", "count", "total", "total"] == m.truth(0).unique["annonstavlan"]
+    assert not any(key[0] == "borta" for key in rows), "a failed site is not stored as zero"
+    assert Counter(key[0] for key in rows)["all"] > 0

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from crawler.listing import Listing
+from spiders.collector import SiteCollector, reason_of
+
+
+@pytest.mark.parametrize("exc, reason", [
+    (DownloadConnectionRefusedError("x"), "connection_refused"),
+    (CannotResolveHostError("x"), "dns_failure"),
+    (DownloadTimeoutError("x"), "timeout"),
+    (ResponseDataLossError("x"), "truncated_response"),
+    (IgnoreRequest("Forbidden by robots.txt"), "forbidden_by_robots_txt"),
+    (HttpError(Response("http://127.0.0.1/", status=503, request=Request("http://127.0.0.1/")),
+               "x"), "http_503"),
+    (ValueError("x"), "value_error"),
+])
+def test_reasons(exc: BaseException, reason: str) -> None:
+    assert reason_of(exc) == reason
+
+
+def test_site_run_counts_and_status() -> None:
+    collector = SiteCollector("a", "ad_board")
+    assert collector.site_run().status == "failed"  # no page fetched
+    collector.page()
+    collector.add(Listing("a", "ad_board", {"text": "x"}))
+    collector.error("http_500")
+    collector.drop("no_field_filled")
+    run = collector.site_run()
+    assert (run.status, run.pages, run.items) == ("ok", 1, 1)
+    assert run.errors == {"http_500": 1} and run.dropped == {"no_field_filled": 1}

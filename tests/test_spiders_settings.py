@@ -1,0 +1,44 @@
+"""Every Scrapy and Chromium setting that could write content to disk stays off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawler.config import load_config
+from spiders.settings import abort_request, site_settings
+from tests.conftest import write_config
+
+
+def settings_for(tmp_path: Path, site_name: str) -> dict:
+    loaded = load_config(write_config(tmp_path, "http://127.0.0.1:1"))
+    site = next(s for s in loaded.sites if s.name == site_name)
+    return site_settings(loaded, site, True, site.resolved_start_urls("http://127.0.0.1:1"))
+
+
+def test_no_cache_jobdir_feeds_or_ports(tmp_path: Path) -> None:
+    s = settings_for(tmp_path, "annonstavlan")
+    assert s["HTTPCACHE_ENABLED"] is False and s["JOBDIR"] is None
+    assert s["FEEDS"] == {} and s["ITEM_PIPELINES"] == {} and s["STATS_DUMP"] is False
+    assert s["TELNETCONSOLE_ENABLED"] is False and s["REMOTE_CONTROL_ENABLED"] is False
+    for ext in ("telnet.TelnetConsole", "remote_control.RemoteControl", "feedexport.FeedExporter",
+                "spiderstate.SpiderState"):
+        assert s["EXTENSIONS"][f"scrapy.extensions.{ext}"] is None
+    assert s["LOG_FORMATTER"] == "spiders.logformatter.PrivateLogFormatter"
+    assert "DOWNLOAD_HANDLERS" not in s  # an HTTP site starts no browser
+
+
+def test_browser_site_has_no_disk_cache_and_one_browser(tmp_path: Path) -> None:
+    s = settings_for(tmp_path, "profilkatalogen")
+    args = s["PLAYWRIGHT_LAUNCH_OPTIONS"]["args"]
+    assert "--disk-cache-size=1" in args and "--disable-breakpad" in args
+    assert list(s["DOWNLOAD_HANDLERS"]) == ["http"]  # one Chromium, not one per scheme
+    assert s["PLAYWRIGHT_CONTEXTS"]["default"]["accept_downloads"] is False
+
+
+def test_images_are_never_fetched() -> None:
+    class Req:
+        def __init__(self, kind: str) -> None:
+            self.resource_type = kind
+
+    assert abort_request(Req("image")) and abort_request(Req("media"))
+    assert not abort_request(Req("document")) and not abort_request(Req("fetch"))
