@@ -91,7 +91,12 @@ def _progress(collectors: Sequence[object], done: bool) -> None:
         errors = sum(c.errors.values())  # type: ignore[attr-defined]
         parts.append(f"{c.site}: {c.pages} pages, {len(c.listings)} listings"  # type: ignore[attr-defined]
                      + (f", {errors} errors" if errors else ""))
-    print(("done  " if done else "  ... ") + " | ".join(parts), file=sys.stderr, flush=True)
+    line = ("done: " if done else "crawling: ") + " | ".join(parts)
+    if sys.stderr.isatty():
+        # one line updated in place; a log or CI capture gets one line per update instead
+        print("\r\033[K" + line, end="\n" if done else "", file=sys.stderr, flush=True)
+    else:
+        print(line, file=sys.stderr, flush=True)
 
 
 def _say(quiet: bool, message: str) -> None:

@@ -1,0 +1,30 @@
+"""A seeded synthetic market of three sites with its own ground truth.
+
+The generator and truth are pure standard library; the HTTP side (Starlette, uvicorn)
+is imported only when `create_app`, `MarketServer` or `serve_forever` is first used.
+"""
+
+from crawler.demo_market.generator import (
+    Advertiser,
+    DemoSite,
+    Hit,
+    Market,
+    Posting,
+    generate,
+)
+from crawler.demo_market.truth import Truth
+
+__all__ = [
+    "Advertiser", "DemoSite", "Hit", "Market", "MarketServer", "Posting", "Truth",
+    "create_app", "generate", "serve_forever",
+]
+
+_LAZY = {"create_app": "app", "MarketServer": "server", "serve_forever": "server"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

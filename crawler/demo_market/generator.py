@@ -1,0 +1,508 @@
+"""A seeded synthetic market: advertisers, postings (unique contents) and hits.
+
+`generate()` draws the whole timeline up front from one `random.Random(seed)`, so the
+same arguments always give the same market; `Market` only moves a clock over it. The
+ground truth (truth.py) is computed from these entities, never by pipeline code.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import re
+import threading
+from dataclasses import dataclass, replace
+
+from crawler.demo_market import vocabulary as v
+from crawler.demo_market.truth import Truth, compute_truth
+
+VARIANT_KINDS = ("wording", "price", "reorder", "locality")
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    name: str
+    kind: str
+    render: str  # "http" (server-rendered) or "browser" (content built by JavaScript)
+    language: str
+
+
+@dataclass(frozen=True)
+class Advertiser:
+    advertiser_id: int
+    name: str
+    gender: str
+    age: int
+    languages: tuple[str, ...]
+    locality: str  # home locality
+    phone: str | None  # display form, e.g. "070-174 06 05"
+    email: str | None
+    handle: str | None
+    orientation: str
+    nationality: str
+    ethnicity: str
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One unique content (a listing entity); live when start_day <= day < end_day.
+
+    Person fields hold the canonical value when the posting states it, else None (or
+    an empty tuple for languages); contact fields hold what the posting shows.
+    """
+
+    listing_id: int
+    advertiser_id: int
+    site: str
+    locality: str
+    start_day: int
+    end_day: int
+    name: str
+    title: str | None
+    sentences: tuple[str, ...]
+    price: int | None
+    gender: str | None
+    age: int | None
+    languages: tuple[str, ...]
+    orientation: str | None
+    nationality: str | None
+    ethnicity: str | None
+    phone: str | None
+    email: str | None
+    handle: str | None
+    variant_of: int | None = None
+    variant_kind: str | None = None
+
+    def live(self, day: int) -> bool:
+        return self.start_day <= day < self.end_day
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+    @property
+    def paragraphs(self) -> tuple[str, str]:
+        half = (len(self.sentences) + 1) // 2
+        return " ".join(self.sentences[:half]), " ".join(self.sentences[half:])
+
+    @functools.cached_property
+    def fields(self) -> dict[str, str]:
+        """The displayed fields of this posting on its site, in display order."""
+        return displayed_fields(self)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One item on a site; every hit of a posting renders the same fields."""
+
+    hit_id: str
+    listing_id: int
+    site: str
+    rank: float  # stable tie-break within a start day, so reposts are scattered
+
+
+def displayed_fields(p: Posting) -> dict[str, str]:
+    """The strings `p.site` shows, keyed by field; absent when not stated/shown."""
+    site = p.site
+    out: dict[str, str] = {}
+    if p.title is not None:
+        out["title"] = p.title
+    if site != "annonstavlan":
+        out["name"] = p.name
+    out["locality"] = v.display_locality(site, p.locality)
+    if p.age is not None:
+        out["age"] = v.AGE_DISPLAY[site].format(p.age)
+    if p.gender is not None:
+        out["gender"] = v.GENDER_DISPLAY[site][p.gender]
+    if p.languages:
+        names = v.LANGUAGE_DISPLAY[site]
+        out["languages"] = ", ".join(names[code] for code in p.languages)
+    for key in ("orientation", "nationality", "ethnicity"):
+        if getattr(p, key) is not None:
+            out[key] = getattr(p, key)
+    out["text"] = p.text
+    if p.price is not None:
+        out["price"] = f"{p.price} kr"
+    for key in ("phone", "email", "handle"):
+        if getattr(p, key) is not None:
+            out[key] = getattr(p, key)
+    return out
+
+
+def content_key(p: Posting) -> tuple[tuple[str, str], ...]:
+    """What "exact copy" compares: every displayed field, whitespace- and case-folded."""
+    return tuple(sorted((k, " ".join(s.split()).casefold()) for k, s in p.fields.items()))
+
+
+class Market:
+    """The generated market plus a clock (`day`); safe to read from server threads."""
+
+    def __init__(self, *, seed: int, listings: int, horizon_days: int,
+                 advertisers: list[Advertiser], postings: list[Posting], hits: list[Hit]):
+        self.seed = seed
+        self.listings = listings
+        self.horizon_days = horizon_days
+        self.sites = tuple(DemoSite(*s) for s in v.SITES)
+        self.advertisers = {a.advertiser_id: a for a in advertisers}
+        self.postings = tuple(postings)
+        self.hits = tuple(hits)
+        self._postings = {p.listing_id: p for p in postings}
+        self._hit_index: dict[str, dict[str, Hit]] = {s.name: {} for s in self.sites}
+        ordered: dict[str, list[Hit]] = {s.name: [] for s in self.sites}
+        for h in hits:
+            self._hit_index[h.site][h.hit_id] = h
+            ordered[h.site].append(h)
+        for site, site_hits in ordered.items():
+            site_hits.sort(key=lambda h: (-self._postings[h.listing_id].start_day, h.rank))
+        self._ordered = {site: tuple(hs) for site, hs in ordered.items()}
+        self._live_cache: dict[tuple[str, int], tuple[Hit, ...]] = {}
+        self._lock = threading.Lock()
+        self._day = 0
+
+    @property
+    def day(self) -> int:
+        return self._day
+
+    def advance(self, days: int = 7) -> int:
+        """Move the clock `days` (>= 1) forward; returns the new day.
+
+        Past `horizon_days` nothing new arrives, postings only expire.
+        """
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise ValueError(f"days must be an integer >= 1, got {days!r}")
+        with self._lock:
+            self._day += days
+            return self._day
+
+    def site(self, name: str) -> DemoSite:
+        for s in self.sites:
+            if s.name == name:
+                return s
+        raise ValueError(f"unknown demo site {name!r}")
+
+    def live_hits(self, site: str, day: int | None = None) -> list[Hit]:
+        """Hits live on `day` (default: today) in list-page order, newest first."""
+        return list(self._live(site, self._day if day is None else day))
+
+    def _live(self, site: str, day: int) -> tuple[Hit, ...]:
+        self.site(site)
+        key = (site, day)
+        cached = self._live_cache.get(key)
+        if cached is None:
+            cached = tuple(h for h in self._ordered[site]
+                           if self._postings[h.listing_id].live(day))
+            # Racing threads compute the same tuple; a bounded cache keeps long demos small.
+            if len(self._live_cache) > 64:
+                self._live_cache.clear()
+            self._live_cache[key] = cached
+        return cached
+
+    def posting(self, listing_id: int) -> Posting:
+        return self._postings[listing_id]
+
+    def hit(self, site: str, hit_id: str) -> Hit | None:
+        """The hit if it exists and is live today, else None."""
+        self.site(site)
+        h = self._hit_index[site].get(hit_id)
+        if h is None or not self._postings[h.listing_id].live(self._day):
+            return None
+        return h
+
+    def hits_of(self, listing_id: int) -> list[Hit]:
+        p = self._postings[listing_id]
+        return [h for h in self._ordered[p.site] if h.listing_id == listing_id]
+
+    def truth(self, day: int, baseline_day: int = 0, previous_day: int | None = None) -> Truth:
+        """Ground truth for `day` (see truth.Truth)."""
+        return compute_truth(self, day, baseline_day, previous_day)
+
+
+def generate(seed: int = 1, listings: int = 2000, horizon_days: int = 60) -> Market:
+    """Draw a market with exactly `listings` postings live at day 0."""
+    if listings < 1:
+        raise ValueError("listings must be >= 1")
+    if horizon_days < 0:
+        raise ValueError("horizon_days must be >= 0")
+    b = _Builder(random.Random(seed))
+    b.baseline(listings)
+    for day in range(1, horizon_days + 1):
+        b.arrivals(day, listings)
+    return Market(seed=seed, listings=listings, horizon_days=horizon_days,
+                  advertisers=b.advertisers, postings=b.postings, hits=b.hits)
+
+
+_WORD = re.compile(r"\w+")
+_LIFETIME_MEAN = 40.0  # days; ~16 % of day-0 postings are gone by day 7
+_DAILY_ARRIVALS = 0.02  # new postings per day, as a share of `listings`
+_VARIANT_SHARE = 0.10  # of all postings
+# Per arrival draw: the other draws often bring several postings (reach), so a higher
+# chance keeps arrivals near _VARIANT_SHARE too.
+_ARRIVAL_VARIANT = 0.14
+
+
+class _Builder:
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.advertisers: list[Advertiser] = []
+        self.postings: list[Posting] = []
+        self.hits: list[Hit] = []
+        self._seen: dict[str, set] = {s[0]: set() for s in v.SITES}  # content keys
+        self._hit_ids: dict[str, set[str]] = {s[0]: set() for s in v.SITES}
+        self._adv_sites: dict[int, tuple[str, ...]] = {}
+        self._adv_localities: dict[int, tuple[str, ...]] = {}
+        phones = v.fictional_phone_numbers()
+        rng.shuffle(phones)
+        self._phones = [display for _digits, display in phones]
+        self._contacts: set[str] = set()
+        self._synonyms = {lang: _synonym_map(pairs) for lang, pairs in v.SYNONYMS.items()}
+
+    # --- timeline ------------------------------------------------------------------
+
+    def _lifetime(self) -> int:
+        return 1 + int(self.rng.expovariate(1 / _LIFETIME_MEAN))
+
+    def baseline(self, listings: int) -> None:
+        live = 0
+        while live < listings:
+            adv = self._new_advertiser()
+            for site, locality in self._plan(adv):
+                if live >= listings:
+                    break
+                p = self._add(self._new_posting(adv, site, locality, -self.rng.randint(0, 30),
+                                                self._lifetime()))
+                live += 1
+                if live < listings and self.rng.random() < _VARIANT_SHARE / (1 - _VARIANT_SHARE):
+                    start = self.rng.randint(p.start_day, 0)
+                    if self._add(self._variant(p, start, self._lifetime())):
+                        live += 1
+
+    def arrivals(self, day: int, listings: int) -> None:
+        rng = self.rng
+        wanted = round(listings * _DAILY_ARRIVALS * rng.uniform(0.6, 1.4))
+        live = [p for p in self.postings if p.live(day)]
+        made = 0
+        while made < wanted:
+            r = rng.random()
+            if r < _ARRIVAL_VARIANT and live:
+                source = rng.choice(live)
+                made += self._add(self._variant(source, day, day + self._lifetime())) is not None
+            elif r < 0.30 and self.advertisers:
+                # An existing advertiser posts again, on one of their sites and localities.
+                adv = rng.choice(self.advertisers)
+                site = rng.choice(self._adv_sites[adv.advertiser_id])
+                locality = rng.choice(self._adv_localities[adv.advertiser_id])
+                self._add(self._new_posting(adv, site, locality, day, day + self._lifetime()))
+                made += 1
+            else:
+                adv = self._new_advertiser()
+                for site, locality in self._plan(adv):
+                    if made >= wanted:
+                        break
+                    self._add(self._new_posting(adv, site, locality, day,
+                                                day + self._lifetime()))
+                    made += 1
+
+    def _add(self, p: Posting | None) -> Posting | None:
+        if p is None:
+            return None
+        self.postings.append(p)
+        if p.site == "annonstavlan":
+            copies = self.rng.choices((1, 2, 3), (50, 40, 10))[0]  # mean 1.6
+        else:
+            copies = 2 if self.rng.random() < 0.05 else 1
+        for _ in range(copies):
+            self.hits.append(Hit(self._hit_id(p.site), p.listing_id, p.site, self.rng.random()))
+        return p
+
+    def _hit_id(self, site: str) -> str:
+        while True:
+            if site == "annonstavlan":
+                hit_id = format(self.rng.getrandbits(40), "010x")
+            elif site == "profilkatalogen":
+                hit_id = str(self.rng.randrange(100000, 1000000))
+            else:
+                hit_id = "m" + format(self.rng.getrandbits(32), "08x")
+            if hit_id not in self._hit_ids[site]:
+                self._hit_ids[site].add(hit_id)
+                return hit_id
+
+    # --- advertisers -----------------------------------------------------------------
+
+    def _new_advertiser(self) -> Advertiser:
+        rng = self.rng
+        gender = rng.choices(v.GENDERS, v.GENDER_WEIGHTS)[0]
+        if gender == "woman":
+            name = rng.choice(v.WOMEN_NAMES)
+        elif gender == "man":
+            name = rng.choice(v.MEN_NAMES)
+        elif gender == "trans":
+            name = rng.choice(v.NEUTRAL_NAMES + v.WOMEN_NAMES[:20])
+        else:
+            name = f"{rng.choice(v.WOMEN_NAMES)} & {rng.choice(v.MEN_NAMES + v.WOMEN_NAMES)}"
+        age = min(55, 19 + int(rng.gammavariate(2.0, 4.0)))  # mode ~23, mean ~27
+        languages = [c for c in v.LANGUAGES if rng.random() < v.LANGUAGE_PROBABILITY[c]]
+        if not languages:
+            others = [c for c in v.LANGUAGES if c != "en"]
+            languages = [rng.choices(others, [v.LANGUAGE_PROBABILITY[c] for c in others])[0]]
+        while len(languages) > 3:
+            languages.remove(rng.choice([c for c in languages if c != "en"]))
+        non_english = [c for c in languages if c != "en"]
+        nationality = rng.choice(v.NATIONALITIES_BY_LANGUAGE[
+            rng.choice(non_english) if non_english else "en"])
+        phone = self._phones.pop() if self._phones and rng.random() < 0.6 else None
+        adv = Advertiser(
+            advertiser_id=len(self.advertisers) + 1,
+            name=name, gender=gender, age=age, languages=tuple(languages),
+            locality=self._locality(),
+            phone=phone,
+            email=self._contact("{w}{n}@{d}") if rng.random() < 0.5 else None,
+            handle=self._contact("@{w}_{n}") if rng.random() < 0.4 else None,
+            orientation=rng.choices(v.ORIENTATIONS, v.ORIENTATION_WEIGHTS)[0],
+            nationality=nationality,
+            ethnicity=rng.choices(v.ETHNICITIES, v.ETHNICITY_WEIGHTS)[0],
+        )
+        self.advertisers.append(adv)
+        n_sites = rng.choices((1, 2, 3), (80, 15, 5))[0]
+        self._adv_sites[adv.advertiser_id] = tuple(
+            self._weighted_sample(list(v.SITE_WEIGHTS), list(v.SITE_WEIGHTS.values()), n_sites))
+        n_places = rng.choices((1, 2, 3), (82, 12, 6))[0]
+        others = [loc for loc in v.LOCALITIES if loc != adv.locality]
+        self._adv_localities[adv.advertiser_id] = (adv.locality,) + tuple(self._weighted_sample(
+            others, [v.LOCALITY_WEIGHTS[loc] for loc in others], n_places - 1))
+        return adv
+
+    def _plan(self, adv: Advertiser) -> list[tuple[str, str]]:
+        # One posting per (site, locality) of the advertiser's reach.
+        return [(s, loc) for s in self._adv_sites[adv.advertiser_id]
+                for loc in self._adv_localities[adv.advertiser_id]]
+
+    def _contact(self, pattern: str) -> str:
+        while True:
+            value = pattern.format(w=self.rng.choice(v.CONTACT_WORDS),
+                                   n=self.rng.randint(1, 999),
+                                   d=self.rng.choice(v.EMAIL_DOMAINS))
+            if value not in self._contacts:
+                self._contacts.add(value)
+                return value
+
+    def _locality(self, exclude: str | None = None) -> str:
+        names = [loc for loc in v.LOCALITIES if loc != exclude]
+        return self.rng.choices(names, [v.LOCALITY_WEIGHTS[loc] for loc in names])[0]
+
+    def _weighted_sample(self, items: list, weights: list, k: int) -> list:
+        items, weights, out = list(items), list(weights), []
+        for _ in range(min(k, len(items))):
+            i = self.rng.choices(range(len(items)), weights)[0]
+            out.append(items.pop(i))
+            weights.pop(i)
+        return out
+
+    # --- postings --------------------------------------------------------------------
+
+    def _new_posting(self, adv: Advertiser, site: str, locality: str,
+                     start: int, end: int) -> Posting:
+        rng = self.rng
+        lang = "en" if site == "profilkatalogen" else "sv"
+        for _ in range(100):
+            if site == "annonstavlan":
+                show = (True, True, True)
+            elif site == "profilkatalogen":
+                show = (rng.random() < 0.8, rng.random() < 0.8, rng.random() < 0.5)
+            else:
+                show = (rng.random() < 0.3, rng.random() < 0.5, True)
+            extras = site == "profilkatalogen"
+            p = Posting(
+                listing_id=len(self.postings) + 1,
+                advertiser_id=adv.advertiser_id,
+                site=site, locality=locality, start_day=start, end_day=end,
+                name=adv.name,
+                title=rng.choice(v.TITLES_SV) if site == "annonstavlan" else None,
+                sentences=self._text(lang, adv),
+                price=rng.choice(v.PRICES) if site == "annonstavlan" else None,
+                gender=adv.gender if rng.random() < 0.6 else None,
+                age=adv.age if rng.random() < 0.4 else None,
+                languages=adv.languages if rng.random() < v.LANGUAGE_STATED[site] else (),
+                orientation=adv.orientation if extras and rng.random() < 0.3 else None,
+                nationality=adv.nationality if extras and rng.random() < 0.3 else None,
+                ethnicity=adv.ethnicity if extras and rng.random() < 0.3 else None,
+                phone=adv.phone if show[0] else None,
+                email=adv.email if show[1] else None,
+                handle=adv.handle if show[2] else None,
+            )
+            if self._claim(p):
+                return p
+        raise RuntimeError("could not draw a unique posting")  # vocabulary far too small
+
+    def _claim(self, p: Posting) -> bool:
+        key = content_key(p)
+        if key in self._seen[p.site]:
+            return False
+        self._seen[p.site].add(key)
+        return True
+
+    def _text(self, lang: str, adv: Advertiser) -> tuple[str, ...]:
+        rng = self.rng
+        pronouns = v.PRONOUNS[lang][adv.gender == "couple"]
+        slots = v.SLOTS[lang]
+
+        def fill(template: str) -> str:
+            values = {k: rng.choice(options) for k, options in slots.items()}
+            for k in ("activity2", "topic2"):  # "yoga och yoga" would read oddly
+                while values[k] == values[k[:-1]]:
+                    values[k] = rng.choice(slots[k])
+            return template.format(name=adv.name, **pronouns, **values)
+
+        sentences = [fill(rng.choice(v.INTROS[lang]))]
+        sentences += [fill(t) for t in rng.sample(v.BODIES[lang], rng.randint(2, 3))]
+        if rng.random() < 0.6:
+            sentences.append(rng.choice(v.CLOSINGS[lang]))
+        return tuple(sentences)
+
+    def _variant(self, source: Posting, start: int, end: int) -> Posting | None:
+        """A near-duplicate of `source` differing in exactly one way, or None."""
+        rng = self.rng
+        kinds = [k for k in VARIANT_KINDS if k != "price" or source.price is not None]
+        rng.shuffle(kinds)
+        base = dict(listing_id=len(self.postings) + 1, start_day=start, end_day=end,
+                    variant_of=source.listing_id)
+        for kind in kinds:
+            for _ in range(10):
+                if kind == "wording":
+                    sentences = self._reword(source)
+                    if sentences is None:
+                        break
+                    change = {"sentences": sentences}
+                elif kind == "price":
+                    change = {"price": rng.choice([x for x in v.PRICES if x != source.price])}
+                elif kind == "reorder":
+                    order = list(source.sentences)
+                    while tuple(order) == source.sentences:
+                        rng.shuffle(order)
+                    change = {"sentences": tuple(order)}
+                else:
+                    change = {"locality": self._locality(exclude=source.locality)}
+                p = replace(source, variant_kind=kind, **base, **change)
+                if self._claim(p):
+                    return p
+        return None
+
+    def _reword(self, source: Posting) -> tuple[str, ...] | None:
+        lang = "en" if source.site == "profilkatalogen" else "sv"
+        synonyms = self._synonyms[lang]
+        spots = [(i, m) for i, s in enumerate(source.sentences)
+                 for m in _WORD.finditer(s) if m.group() in synonyms]
+        if not spots:
+            return None
+        i, m = self.rng.choice(spots)
+        s = source.sentences[i]
+        sentences = list(source.sentences)
+        sentences[i] = s[:m.start()] + synonyms[m.group()] + s[m.end():]
+        return tuple(sentences)
+
+
+def _synonym_map(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for a, b in pairs:
+        out.setdefault(a, b)
+        out.setdefault(b, a)
+    return out

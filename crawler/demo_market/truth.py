@@ -1,0 +1,120 @@
+"""Ground truth of the demo market, counted by plain loops over the generator's entities.
+
+Deliberately simple: an end-to-end crawl is checked against these numbers, so they must
+be obviously right rather than fast or clever.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from crawler.demo_market.vocabulary import age_band
+
+if TYPE_CHECKING:
+    from crawler.demo_market.generator import Market, Posting
+
+BREAKDOWNS = ("locality", "language", "gender", "age_band", "site_kind",
+              "orientation", "nationality", "ethnicity")
+
+
+@dataclass(frozen=True)
+class Truth:
+    """Counts per site name; `unique_by[breakdown]` is keyed by (site, category)."""
+
+    day: int
+    baseline_day: int
+    previous_day: int | None
+    hits: Counter
+    unique: Counter
+    distinct: Counter
+    advertisers: Counter
+    advertisers_all: int
+    reach: Counter  # advertisers (all sites) by number of localities they are live in
+    unique_by: dict[str, Counter]
+    new_vs_baseline: Counter
+    gone_vs_baseline: Counter
+    still_vs_baseline: Counter
+    new_vs_previous: Counter | None = None
+    gone_vs_previous: Counter | None = None
+    still_vs_previous: Counter | None = None
+
+
+def categories(p: Posting, breakdown: str, site_kind: str) -> list[str]:
+    """The categories a posting counts under; languages may give several."""
+    if breakdown == "locality":
+        return [p.locality]
+    if breakdown == "language":
+        return list(p.languages) or ["unknown"]
+    if breakdown == "gender":
+        return [p.gender or "unknown"]
+    if breakdown == "age_band":
+        return [age_band(p.age)]
+    if breakdown == "site_kind":
+        return [site_kind]
+    value = getattr(p, breakdown)  # orientation, nationality, ethnicity
+    return [value.casefold() if value else "unknown"]
+
+
+def group_root(market: Market, p: Posting) -> int:
+    """listing_id at the root of p's variant_of chain (p's own when not a variant)."""
+    while p.variant_of is not None:
+        p = market.posting(p.variant_of)
+    return p.listing_id
+
+
+def compute_truth(market: Market, day: int, baseline_day: int = 0,
+                  previous_day: int | None = None) -> Truth:
+    sites = [s.name for s in market.sites]
+    kinds = {s.name: s.kind for s in market.sites}
+    hits, unique, distinct, advertisers = (Counter({s: 0 for s in sites}) for _ in range(4))
+    unique_by = {b: Counter() for b in BREAKDOWNS}
+    roots: dict[str, set[int]] = {s: set() for s in sites}
+    advertiser_ids: dict[str, set[int]] = {s: set() for s in sites}
+    localities: dict[int, set[str]] = {}
+
+    for h in market.hits:
+        if market.posting(h.listing_id).live(day):
+            hits[h.site] += 1
+    for p in market.postings:
+        if not p.live(day):
+            continue
+        unique[p.site] += 1
+        roots[p.site].add(group_root(market, p))
+        advertiser_ids[p.site].add(p.advertiser_id)
+        localities.setdefault(p.advertiser_id, set()).add(p.locality)
+        for b in BREAKDOWNS:
+            for category in categories(p, b, kinds[p.site]):
+                unique_by[b][(p.site, category)] += 1
+    for site in sites:
+        distinct[site] = len(roots[site])
+        advertisers[site] = len(advertiser_ids[site])
+
+    new_b, gone_b, still_b = _compare(market, sites, day, baseline_day)
+    previous = _compare(market, sites, day, previous_day) if previous_day is not None else None
+    return Truth(
+        day=day, baseline_day=baseline_day, previous_day=previous_day,
+        hits=hits, unique=unique, distinct=distinct, advertisers=advertisers,
+        advertisers_all=len(localities),
+        reach=Counter(len(places) for places in localities.values()),
+        unique_by=unique_by,
+        new_vs_baseline=new_b, gone_vs_baseline=gone_b, still_vs_baseline=still_b,
+        new_vs_previous=previous[0] if previous else None,
+        gone_vs_previous=previous[1] if previous else None,
+        still_vs_previous=previous[2] if previous else None,
+    )
+
+
+def _compare(market: Market, sites: list[str], day: int, other: int):
+    """Postings per site live on `day` only (new), on `other` only (gone), on both (still)."""
+    new, gone, still = (Counter({s: 0 for s in sites}) for _ in range(3))
+    for p in market.postings:
+        now, then = p.live(day), p.live(other)
+        if now and not then:
+            new[p.site] += 1
+        elif then and not now:
+            gone[p.site] += 1
+        elif now and then:
+            still[p.site] += 1
+    return new, gone, still

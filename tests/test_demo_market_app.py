@@ -1,0 +1,267 @@
+"""The demo market over real HTTP on 127.0.0.1 (uvicorn in a thread, httpx as client)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from dataclasses import replace
+from html.parser import HTMLParser
+
+import httpx
+import pytest
+
+from crawler.demo_market import Market, MarketServer, generate, serve_forever
+
+BOARD = "/sites/annonstavlan"
+PROFILES = "/sites/profilkatalogen"
+SUGAR = "/sites/sockerdejt"
+
+
+class ByClass(HTMLParser):
+    """Text of every element by class name, in document order (enough for tiny pages)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.found: dict[str, list[str]] = {}
+        self.hrefs: dict[str, list[str]] = {}
+        self._open: list[tuple[str, str | None]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        cls = a.get("class")
+        if cls and "href" in a:
+            self.hrefs.setdefault(cls, []).append(a["href"])
+        if cls:
+            self.found.setdefault(cls, []).append("")
+        self._open.append((tag, cls))
+
+    def handle_endtag(self, tag):
+        while self._open:
+            if self._open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        for _tag, cls in self._open:
+            if cls:
+                self.found[cls][-1] += data
+
+
+@pytest.fixture(scope="module")
+def market():
+    return generate(seed=2, listings=300)
+
+
+@pytest.fixture(scope="module")
+def client(market):
+    with MarketServer(market) as server, httpx.Client(base_url=server.url) as c:
+        assert server.url == f"http://127.0.0.1:{server.port}"
+        yield c
+
+
+def test_robots_and_index(client):
+    r = client.get("/robots.txt")
+    assert r.status_code == 200 and r.text == "User-agent: *\nDisallow: /__market/\n"
+    index = client.get("/").text
+    for path in (BOARD, PROFILES, SUGAR):
+        assert f'href="{path}/"' in index
+
+
+def test_ad_board_pages_reach_every_live_hit_once(client, market):
+    seen, url, pages = [], f"{BOARD}/", 0
+    while url:
+        r = client.get(url)
+        assert r.status_code == 200
+        page = ByClass(r.text)
+        links = page.hrefs.get("ad-link", [])
+        assert len(links) <= 20 and len(page.found["ort"]) == len(links)
+        seen += links
+        url = (page.hrefs.get("next") or [None])[0]
+        pages += 1
+    live = market.live_hits("annonstavlan")
+    assert seen == [f"{BOARD}/annons/{h.hit_id}" for h in live]
+    assert pages == -(-len(live) // 20)
+    past = client.get(f"{BOARD}/?page={pages + 1}")
+    assert past.status_code == 200
+    assert "ad-link" not in past.text and 'class="next"' not in past.text
+    for bad in ("abc", "0", "-1", "1.5", ""):
+        assert client.get(f"{BOARD}/", params={"page": bad}).status_code == 400
+
+
+def test_ad_detail_shows_the_posting_fields(client, market):
+    hits = market.live_hits("annonstavlan")
+    richest = max(hits, key=lambda h: len(market.posting(h.listing_id).fields))
+    for h in (richest, hits[0], hits[-1]):
+        p = market.posting(h.listing_id)
+        r = client.get(f"{BOARD}/annons/{h.hit_id}")
+        assert r.status_code == 200
+        page = ByClass(r.text)
+        f = p.fields
+        assert page.found["rubrik"] == [f["title"]]
+        assert page.found["ort"] == [f["locality"]]
+        assert page.found["pris"] == [f["price"]]
+        assert page.found["text"] == ["".join(p.paragraphs)]  # <p> per paragraph, no gaps
+        assert " ".join(p.paragraphs) == f["text"]
+        for key, cls in (("age", "alder"), ("gender", "kon"), ("languages", "sprak"),
+                         ("phone", "telefon"), ("email", "epost"), ("handle", "handle")):
+            assert page.found.get(cls) == ([f[key]] if key in f else None), key
+
+
+def test_reposts_render_identically(client, market):
+    by_posting: dict[int, list[str]] = {}
+    for h in market.live_hits("annonstavlan"):
+        by_posting.setdefault(h.listing_id, []).append(h.hit_id)
+    repost = next(ids for ids in by_posting.values() if len(ids) > 1)
+    a, b = (client.get(f"{BOARD}/annons/{i}").text for i in repost[:2])
+    assert a == b
+
+
+def test_text_is_escaped_in_html_and_kept_in_json():
+    base = generate(seed=1, listings=40)
+    markup = "<b>Fika</b> & <script>alert(1)</script>"
+    postings = [replace(p, title=markup, sentences=(markup,) + p.sentences[1:])
+                if p.site == "annonstavlan" else
+                replace(p, name=markup) if p.site == "profilkatalogen" else p
+                for p in base.postings]
+    m = Market(seed=1, listings=40, horizon_days=base.horizon_days,
+               advertisers=list(base.advertisers.values()), postings=postings,
+               hits=list(base.hits))
+    with MarketServer(m) as server, httpx.Client(base_url=server.url) as c:
+        board = c.get(f"{BOARD}/").text
+        detail = c.get(f"{BOARD}/annons/{m.live_hits('annonstavlan')[0].hit_id}").text
+        for html in (board, detail):
+            assert "&lt;b&gt;Fika&lt;/b&gt; &amp; &lt;script&gt;" in html
+            assert "<b>" not in html and "alert(1)</script>" not in html
+        profile = m.live_hits("profilkatalogen")[0].hit_id
+        assert c.get(f"{PROFILES}/api/profile/{profile}").json()["name"] == markup
+
+
+def test_unknown_or_not_yet_live_hit_is_404(client, market):
+    assert client.get(f"{BOARD}/annons/nosuchhit").status_code == 404
+    future = next(h for h in market.hits
+                  if h.site == "annonstavlan" and market.posting(h.listing_id).start_day > 0)
+    assert client.get(f"{BOARD}/annons/{future.hit_id}").status_code == 404
+    assert client.get("/no/such/page").status_code == 404
+
+
+def test_profile_api_lists_every_live_profile(client, market):
+    names, page = [], 1
+    while page is not None:
+        data = client.get(f"{PROFILES}/api/profiles", params={"page": page}).json()
+        assert data["page"] == page and len(data["profiles"]) <= 24
+        names += [(p["id"], p["name"]) for p in data["profiles"]]
+        page = data["next"]
+    live = market.live_hits("profilkatalogen")
+    assert names == [(h.hit_id, market.posting(h.listing_id).fields["name"]) for h in live]
+    assert client.get(f"{PROFILES}/api/profiles", params={"page": "x"}).status_code == 400
+
+
+def test_profile_api_detail_matches_the_posting(client, market):
+    for h in market.live_hits("profilkatalogen")[:30]:
+        f = market.posting(h.listing_id).fields
+        data = client.get(f"{PROFILES}/api/profile/{h.hit_id}").json()
+        assert (data["id"], data["name"], data["city"]) == (h.hit_id, f["name"], f["locality"])
+        for key in ("age", "gender", "languages", "orientation", "nationality", "ethnicity"):
+            assert data.get(key) == f.get(key)
+        assert " ".join(data["about"]) == f["text"]
+        assert data["contact"] == {k: f[k] for k in ("phone", "email", "handle") if k in f}
+    r = client.get(f"{PROFILES}/api/profile/000000")
+    assert r.status_code == 404 and r.json() == {"error": "not found"}
+
+
+def test_profile_html_holds_nothing_without_javascript(client, market):
+    live = market.live_hits("profilkatalogen")
+    shells = {client.get(f"{PROFILES}/profile/{h.hit_id}").text for h in live[:5]}
+    shells.add(client.get(f"{PROFILES}/profile/nosuchprofile").text)
+    assert len(shells) == 1  # one static shell, whichever profile is asked for
+    listing = client.get(f"{PROFILES}/", params={"page": 1}).text
+    for h in live[:24]:
+        p = market.posting(h.listing_id)
+        for html in (listing, *shells):
+            assert f">{p.name}<" not in html and h.hit_id not in html
+            assert p.sentences[1] not in html
+    assert "profile-card" in listing and "data-ready" not in listing.split("<script>")[0]
+    assert client.get(f"{PROFILES}/", params={"page": "zero"}).status_code == 400
+
+
+def test_members_api_pages_with_a_more_flag(client, market):
+    live = market.live_hits("sockerdejt")
+    members, offset, more = [], 0, True
+    while more:
+        data = client.get(f"{SUGAR}/api/members", params={"offset": offset, "limit": 24}).json()
+        members += data["members"]
+        offset += len(data["members"])
+        more = data["more"]
+    assert [m["id"] for m in members] == [h.hit_id for h in live]
+    first = members[0]
+    f = market.posting(live[0].listing_id).fields
+    assert (first["alias"], first["city"], first["about"]) == (f["name"], f["locality"], f["text"])
+    capped = client.get(f"{SUGAR}/api/members", params={"limit": 500}).json()
+    assert len(capped["members"]) == min(100, len(live))
+    end = client.get(f"{SUGAR}/api/members", params={"offset": len(live)}).json()
+    assert end == {"members": [], "more": False}
+    for bad in ({"offset": -1}, {"limit": 0}, {"limit": "many"}):
+        assert client.get(f"{SUGAR}/api/members", params=bad).status_code == 400
+    shell = client.get(f"{SUGAR}/").text
+    assert 'id="visa-fler"' in shell and 'id="members"' in shell and first["alias"] not in shell
+
+
+def test_advance_changes_what_is_served():
+    m = generate(seed=4, listings=200)
+    with MarketServer(m) as server, httpx.Client(base_url=server.url) as c:
+        before = c.get("/__market/state").json()
+        assert before["day"] == 0 and before["seed"] == 4
+        assert before["sites"] == ["annonstavlan", "profilkatalogen", "sockerdejt"]
+        assert before["live_hits"] == {s: len(m.live_hits(s, 0)) for s in before["sites"]}
+        gone = next(h for h in m.live_hits("annonstavlan", 0)
+                    if m.posting(h.listing_id).end_day <= 7)
+        assert c.get(f"{BOARD}/annons/{gone.hit_id}").status_code == 200
+        assert c.get("/__market/advance", params={"days": 7}).status_code == 405
+        assert c.post("/__market/advance", params={"days": 0}).status_code == 400
+        assert c.post("/__market/advance", params={"days": 7}).json() == {"day": 7}
+        after = c.get("/__market/state").json()
+        assert after["day"] == 7 == m.day
+        assert after["live_hits"] == {s: len(m.live_hits(s, 7)) for s in after["sites"]}
+        assert after["live_hits"] != before["live_hits"]
+        assert c.get(f"{BOARD}/annons/{gone.hit_id}").status_code == 404
+
+
+def test_only_loopback_hosts_and_stop_is_idempotent():
+    m = generate(seed=1, listings=20)
+    for host in ("0.0.0.0", "192.168.1.10", "example.org", "::"):
+        with pytest.raises(ValueError):
+            MarketServer(m, host=host)
+        with pytest.raises(ValueError):
+            serve_forever(listings=20, host=host, port=0)
+    server = MarketServer(m, host="localhost").start()
+    other = MarketServer(m).start()
+    try:
+        assert server.port != other.port and server.url.startswith("http://127.0.0.1:")
+    finally:
+        server.stop()
+        server.stop()
+        other.stop()
+    assert not server.alive
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_serve_forever_stops_cleanly_on_signal(sig):
+    code = ("from crawler.demo_market.server import serve_forever\n"
+            "serve_forever(seed=1, listings=50, port=0, advance_days=3,\n"
+            "              on_ready=lambda url: print(url, flush=True))\n"
+            "print('stopped', flush=True)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), proc.stderr.read()
+        assert httpx.get(f"{url}/__market/state").json()["day"] == 3
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert out.strip() == "stopped" and "Traceback" not in err

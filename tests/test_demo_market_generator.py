@@ -1,0 +1,234 @@
+"""The demo market's generator and ground truth, checked by independent simple loops."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from crawler.demo_market import generate
+
+SITES = ("annonstavlan", "profilkatalogen", "sockerdejt")
+
+# The Swedish regulator's ranges for fiction, restated here rather than imported, so the
+# test does not trust the module it checks.
+FICTIONAL = (("070", 1740605, 1740699), ("08", 46500400, 46500499),
+             ("031", 3900600, 3900699), ("040", 6280400, 6280499),
+             ("0980", 319200, 319299))
+
+
+def in_fictional_range(phone: str) -> bool:
+    area, _, rest = phone.partition("-")
+    digits = rest.replace(" ", "")
+    return any(area == a and digits.isdigit() and len(digits) == len(str(lo))
+               and lo <= int(digits) <= hi for a, lo, hi in FICTIONAL)
+
+
+def folded(fields: dict[str, str]) -> tuple:
+    return tuple(sorted((k, " ".join(v.split()).casefold()) for k, v in fields.items()))
+
+
+def snapshot(market) -> list:
+    return [(p.listing_id, p.site, p.advertiser_id, p.start_day, p.end_day, p.variant_of,
+             tuple(p.fields.items())) for p in market.postings] + \
+           [(h.hit_id, h.listing_id, h.site) for h in market.hits]
+
+
+@pytest.fixture(scope="module")
+def market():
+    return generate(seed=3, listings=2000)
+
+
+def test_same_seed_same_market_and_other_seed_differs():
+    a, b = generate(11, 300), generate(11, 300)
+    assert snapshot(a) == snapshot(b)
+    assert snapshot(generate(12, 300)) != snapshot(a)
+
+
+@pytest.mark.parametrize("seed,listings", [(1, 1), (2, 37), (4, 1000)])
+def test_exactly_listings_live_at_day_zero(seed, listings):
+    m = generate(seed, listings)
+    assert sum(1 for p in m.postings if p.start_day <= 0 < p.end_day) == listings
+    assert all(-30 <= p.start_day <= 0 for p in m.postings if p.live(0))
+    assert sum(m.truth(0).unique.values()) == listings
+
+
+def test_no_two_postings_on_a_site_share_displayed_content(market):
+    for site in SITES:
+        keys = [folded(p.fields) for p in market.postings if p.site == site]
+        assert len(keys) == len(set(keys)), site
+
+
+def test_sites_and_their_display_forms(market):
+    assert [(s.name, s.kind, s.render) for s in market.sites] == [
+        ("annonstavlan", "ad_board", "http"),
+        ("profilkatalogen", "profile_directory", "browser"),
+        ("sockerdejt", "sugardating", "browser")]
+    for p in market.postings:
+        f = p.fields
+        assert f["locality"] and f["text"]
+        assert len(set(p.sentences)) == len(p.sentences) >= 3
+        if p.site == "annonstavlan":
+            assert re.fullmatch(r"\d+ kr", f["price"]) and f["title"]
+            assert f.get("age") is None or re.fullmatch(r"\d+ år", f["age"])
+            assert f.get("gender") in (None, "Kvinna", "Man", "Trans", "Par")
+        elif p.site == "profilkatalogen":
+            assert f.get("age") is None or re.fullmatch(r"\d+", f["age"])
+            assert f.get("gender") in (None, "Female", "Male", "Trans", "Couple")
+            assert f.get("orientation") in (None, "Heterosexual", "Bisexual", "Homosexual")
+        else:
+            assert f.get("gender") in (None, "Tjej", "Kille", "Trans", "Par")
+            assert "price" not in f and "title" not in f
+
+
+def test_contacts_are_fictional_and_never_shared(market):
+    phones = [a.phone for a in market.advertisers.values() if a.phone]
+    emails = [a.email for a in market.advertisers.values() if a.email]
+    handles = [a.handle for a in market.advertisers.values() if a.handle]
+    assert phones and emails and handles
+    assert all(in_fictional_range(ph) for ph in phones)
+    assert all(re.fullmatch(r"[a-z]+\d+@example\.(org|com|net)", e) for e in emails)
+    assert all(re.fullmatch(r"@[a-z]+_\d+", h) for h in handles)
+    for values in (phones, emails, handles):
+        assert len(values) == len(set(values))
+    for p in market.postings:
+        adv = market.advertisers[p.advertiser_id]
+        assert p.phone in (None, adv.phone) and p.email in (None, adv.email)
+        assert p.handle in (None, adv.handle)
+    assert 0.4 < len(emails) / len(market.advertisers) < 0.6
+
+
+def test_variants_differ_from_their_original_in_exactly_the_stated_way(market):
+    variants = [p for p in market.postings if p.variant_of is not None]
+    assert 0.07 < len(variants) / len(market.postings) < 0.14
+    assert {p.variant_kind for p in variants} == {"wording", "price", "reorder", "locality"}
+    for p in variants:
+        o = market.posting(p.variant_of)
+        assert (p.site, p.advertiser_id) == (o.site, o.advertiser_id)
+        changed = {k for k in set(p.fields) | set(o.fields) if p.fields.get(k) != o.fields.get(k)}
+        expected = {"wording": {"text"}, "reorder": {"text"}, "price": {"price"},
+                    "locality": {"locality"}}[p.variant_kind]
+        assert changed == expected, (p.variant_kind, changed)
+        if p.variant_kind == "wording":
+            assert len(p.sentences) == len(o.sentences)
+            differing = [(a, b) for a, b in zip(p.sentences, o.sentences) if a != b]
+            assert len(differing) == 1
+            words_p, words_o = differing[0][0].split(), differing[0][1].split()
+            assert sum(a != b for a, b in zip(words_p, words_o)) == 1
+        if p.variant_kind == "reorder":
+            assert sorted(p.sentences) == sorted(o.sentences)
+            assert p.sentences != o.sentences
+
+
+def test_hits_per_posting(market):
+    per_posting = Counter(h.listing_id for h in market.hits)
+    assert set(per_posting) == {p.listing_id for p in market.postings}
+    board = [per_posting[p.listing_id] for p in market.postings if p.site == "annonstavlan"]
+    assert set(board) <= {1, 2, 3} and 1.4 < sum(board) / len(board) < 1.8
+    other = [per_posting[p.listing_id] for p in market.postings if p.site != "annonstavlan"]
+    assert set(other) <= {1, 2} and 0.02 < other.count(2) / len(other) < 0.09
+    for site in SITES:
+        ids = [h.hit_id for h in market.hits if h.site == site]
+        assert len(ids) == len(set(ids))
+
+
+def test_shares_look_like_2020(market):
+    live = [p for p in market.postings if p.live(0)]
+    places = Counter(p.locality for p in live)
+    assert 0.33 < places["Stockholm"] / len(live) < 0.47
+    assert places.most_common(3)[0][0] == "Stockholm" and len(places) >= 30
+    stating = [p for p in live if p.languages]
+    assert 0.84 < sum("en" in p.languages for p in stating) / len(stating) < 0.96
+    assert all(1 <= len(p.languages) <= 3 for p in stating)
+    genders = Counter(a.gender for a in market.advertisers.values())
+    assert 0.72 < genders["woman"] / sum(genders.values()) < 0.84
+    assert all(19 <= a.age <= 55 for a in market.advertisers.values())
+
+
+def test_live_hits_order_and_lookup(market):
+    hits = market.live_hits("annonstavlan")
+    starts = [market.posting(h.listing_id).start_day for h in hits]
+    assert starts == sorted(starts, reverse=True)
+    assert market.hit("annonstavlan", hits[0].hit_id) == hits[0]
+    assert market.hit("annonstavlan", "no-such-hit") is None
+    future = next(h for h in market.hits if market.posting(h.listing_id).start_day > 0)
+    assert market.hit(future.site, future.hit_id) is None
+    with pytest.raises(ValueError):
+        market.live_hits("no-such-site")
+
+
+def count_by_loops(market, day):
+    """The truth recounted from scratch, the plainest way."""
+    hits, unique, roots, advs = Counter(), Counter(), {}, {}
+    for h in market.hits:
+        if market.posting(h.listing_id).live(day):
+            hits[h.site] += 1
+    for p in market.postings:
+        if p.live(day):
+            unique[p.site] += 1
+            root = p
+            while root.variant_of is not None:
+                root = market.posting(root.variant_of)
+            roots.setdefault(p.site, set()).add(root.listing_id)
+            advs.setdefault(p.site, set()).add(p.advertiser_id)
+    return hits, unique, {s: len(r) for s, r in roots.items()}, {s: len(a) for s, a in advs.items()}
+
+
+@pytest.mark.parametrize("day", [0, 7, 30])
+def test_truth_matches_an_independent_recount(market, day):
+    t = market.truth(day)
+    hits, unique, distinct, advertisers = count_by_loops(market, day)
+    for site in SITES:
+        assert t.hits[site] == hits[site] == len(market.live_hits(site, day))
+        assert t.unique[site] == unique[site]
+        assert t.distinct[site] == distinct[site]
+        assert t.advertisers[site] == advertisers[site]
+        assert t.hits[site] >= t.unique[site] >= t.distinct[site] >= t.advertisers[site] > 0
+        for breakdown in ("locality", "gender", "age_band", "site_kind", "orientation"):
+            total = sum(n for (s, _), n in t.unique_by[breakdown].items() if s == site)
+            assert total == t.unique[site], breakdown
+        languages = sum(n for (s, _), n in t.unique_by["language"].items() if s == site)
+        assert languages >= t.unique[site]
+    assert t.hits["annonstavlan"] > t.unique["annonstavlan"]
+    assert max(t.advertisers.values()) <= t.advertisers_all <= sum(t.advertisers.values())
+    assert sum(t.reach.values()) == t.advertisers_all
+
+
+def test_language_breakdown_counts_each_stated_language(market):
+    t = market.truth(0)
+    expected = Counter()
+    for p in market.postings:
+        if p.live(0):
+            for code in p.languages or ("unknown",):
+                expected[(p.site, code)] += 1
+    assert t.unique_by["language"] == expected
+    assert {c for (_, c) in expected} <= {"sv", "en", "es", "de", "fr", "it", "pt", "ru",
+                                          "pl", "ro", "th", "fi", "unknown"}
+
+
+def test_advance_moves_the_clock_and_turns_over_about_a_sixth():
+    m = generate(seed=5, listings=1000)
+    assert m.day == 0
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError):
+            m.advance(bad)
+    assert m.advance(7) == 7 == m.day
+    before, after = m.truth(0), m.truth(7, baseline_day=0, previous_day=0)
+    baseline = sum(before.unique.values())
+    for site in SITES:
+        assert after.new_vs_baseline[site] + after.still_vs_baseline[site] == after.unique[site]
+        assert after.gone_vs_baseline[site] + after.still_vs_baseline[site] == before.unique[site]
+        assert after.new_vs_previous[site] == after.new_vs_baseline[site]
+    gone = sum(after.gone_vs_baseline.values()) / baseline
+    new = sum(after.new_vs_baseline.values()) / baseline
+    assert 0.10 < gone < 0.25 and 0.10 < new < 0.25
+    assert m.live_hits("annonstavlan") == m.live_hits("annonstavlan", 7)
+    assert m.truth(7).new_vs_previous is None
+
+
+def test_texts_are_neutral():
+    m = generate(seed=9, listings=300)
+    words = {w.casefold() for p in m.postings for v in p.fields.values() for w in v.split()}
+    for word in ("sex", "escort", "naken", "erotik", "massage", "nude", "sexy", "kåt"):
+        assert word not in words
