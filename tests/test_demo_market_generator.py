@@ -19,6 +19,13 @@ FICTIONAL = (("070", 1740605, 1740699), ("08", 46500400, 46500499),
 
 
 def in_fictional_range(phone: str) -> bool:
+    if phone.startswith("+44 7700 "):  # Ofcom's drama range 07700 900000-900999
+        rest = phone.removeprefix("+44 7700 ")
+        return rest.isdigit() and 900000 <= int(rest) <= 900999
+    if phone.startswith("+1 "):  # 555-0100..0199 is fictional in every North American area
+        parts = phone.split()
+        return len(parts) == 4 and parts[2] == "555" and parts[3].isdigit() \
+            and 100 <= int(parts[3]) <= 199 and len(parts[3]) == 4
     area, _, rest = phone.partition("-")
     digits = rest.replace(" ", "")
     return any(area == a and digits.isdigit() and len(digits) == len(str(lo))

@@ -1,4 +1,4 @@
-"""Walking-skeleton normalisation; the full codebook deepens these tables."""
+"""Smoke tests of the normalisation entry points; the tables are in test_normalise_*.py."""
 
 from __future__ import annotations
 

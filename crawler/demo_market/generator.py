@@ -72,6 +72,7 @@ class Posting:
     handle: str | None
     variant_of: int | None = None
     variant_kind: str | None = None
+    locality_shown: str | None = None  # a spelling variant of `locality`, when shown
 
     def live(self, day: int) -> bool:
         return self.start_day <= day < self.end_day
@@ -109,7 +110,7 @@ def displayed_fields(p: Posting) -> dict[str, str]:
         out["title"] = p.title
     if site != "annonstavlan":
         out["name"] = p.name
-    out["locality"] = v.display_locality(site, p.locality)
+    out["locality"] = p.locality_shown or v.display_locality(site, p.locality)
     if p.age is not None:
         out["age"] = v.AGE_DISPLAY[site].format(p.age)
     if p.gender is not None:
@@ -223,7 +224,9 @@ def generate(seed: int = 1, listings: int = 2000, horizon_days: int = 60) -> Mar
         raise ValueError("listings must be >= 1")
     if horizon_days < 0:
         raise ValueError("horizon_days must be >= 0")
-    b = _Builder(random.Random(seed))
+    # Spellings come from their own stream, so adding them left every other draw of a
+    # seed's market as it was.
+    b = _Builder(random.Random(seed), random.Random(f"spelling:{seed}"))
     b.baseline(listings)
     for day in range(1, horizon_days + 1):
         b.arrivals(day, listings)
@@ -241,8 +244,9 @@ _ARRIVAL_VARIANT = 0.14
 
 
 class _Builder:
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, spelling_rng: random.Random):
         self.rng = rng
+        self.spelling_rng = spelling_rng
         self.advertisers: list[Advertiser] = []
         self.postings: list[Posting] = []
         self.hits: list[Hit] = []
@@ -349,14 +353,19 @@ class _Builder:
         non_english = [c for c in languages if c != "en"]
         nationality = rng.choice(v.NATIONALITIES_BY_LANGUAGE[
             rng.choice(non_english) if non_english else "en"])
-        phone = self._phones.pop() if self._phones and rng.random() < 0.6 else None
+        # clients must reach an advertiser: nearly all have a phone, every one has a contact
+        phone = self._phones.pop() if self._phones and rng.random() < 0.9 else None
+        email = self._contact("{w}{n}@{d}") if rng.random() < 0.5 else None
+        handle = self._contact("@{w}_{n}") if rng.random() < 0.4 else None
+        if not (phone or email or handle):
+            handle = self._contact("@{w}_{n}")
         adv = Advertiser(
             advertiser_id=len(self.advertisers) + 1,
             name=name, gender=gender, age=age, languages=tuple(languages),
             locality=self._locality(),
             phone=phone,
-            email=self._contact("{w}{n}@{d}") if rng.random() < 0.5 else None,
-            handle=self._contact("@{w}_{n}") if rng.random() < 0.4 else None,
+            email=email,
+            handle=handle,
             orientation=rng.choices(v.ORIENTATIONS, v.ORIENTATION_WEIGHTS)[0],
             nationality=nationality,
             ethnicity=rng.choices(v.ETHNICITIES, v.ETHNICITY_WEIGHTS)[0],
@@ -410,6 +419,11 @@ class _Builder:
                 show = (rng.random() < 0.8, rng.random() < 0.8, rng.random() < 0.5)
             else:
                 show = (rng.random() < 0.3, rng.random() < 0.5, True)
+            has = (adv.phone is not None, adv.email is not None, adv.handle is not None)
+            if not any(s and h for s, h in zip(show, has)):
+                # a posting shows at least one way to make contact
+                first = has.index(True)
+                show = tuple(i == first for i in range(3))
             extras = site == "profilkatalogen"
             p = Posting(
                 listing_id=len(self.postings) + 1,
@@ -425,6 +439,7 @@ class _Builder:
                 orientation=adv.orientation if extras and rng.random() < 0.3 else None,
                 nationality=adv.nationality if extras and rng.random() < 0.3 else None,
                 ethnicity=adv.ethnicity if extras and rng.random() < 0.3 else None,
+                locality_shown=self._spelling(site, locality),
                 phone=adv.phone if show[0] else None,
                 email=adv.email if show[1] else None,
                 handle=adv.handle if show[2] else None,
@@ -432,6 +447,12 @@ class _Builder:
             if self._claim(p):
                 return p
         raise RuntimeError("could not draw a unique posting")  # vocabulary far too small
+
+    def _spelling(self, site: str, locality: str) -> str | None:
+        variants = v.spelling_variants(site, locality)
+        if variants and self.spelling_rng.random() < v.SPELLING_SHARE:
+            return self.spelling_rng.choice(variants)
+        return None
 
     def _claim(self, p: Posting) -> bool:
         key = content_key(p)
@@ -480,7 +501,9 @@ class _Builder:
                         rng.shuffle(order)
                     change = {"sentences": tuple(order)}
                 else:
-                    change = {"locality": self._locality(exclude=source.locality)}
+                    locality = self._locality(exclude=source.locality)
+                    change = {"locality": locality,
+                              "locality_shown": self._spelling(source.site, locality)}
                 p = replace(source, variant_kind=kind, **base, **change)
                 if self._claim(p):
                     return p

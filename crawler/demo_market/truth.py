@@ -10,12 +10,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from crawler.demo_market.vocabulary import age_band
+from crawler.demo_market.vocabulary import LOCALITY_COUNTY, NATIONALITY_CODES, age_band
 
 if TYPE_CHECKING:
     from crawler.demo_market.generator import Market, Posting
 
-BREAKDOWNS = ("locality", "language", "gender", "age_band", "site_kind",
+BREAKDOWNS = ("locality", "county", "language", "gender", "age_band", "site_kind",
               "orientation", "nationality", "ethnicity")
 
 
@@ -44,7 +44,9 @@ class Truth:
 def categories(p: Posting, breakdown: str, site_kind: str) -> list[str]:
     """The categories a posting counts under; languages may give several."""
     if breakdown == "locality":
-        return [p.locality]
+        return [p.locality]  # the canonical name, whatever spelling the posting shows
+    if breakdown == "county":
+        return [LOCALITY_COUNTY[p.locality]]
     if breakdown == "language":
         return list(p.languages) or ["unknown"]
     if breakdown == "gender":
@@ -54,7 +56,11 @@ def categories(p: Posting, breakdown: str, site_kind: str) -> list[str]:
     if breakdown == "site_kind":
         return [site_kind]
     value = getattr(p, breakdown)  # orientation, nationality, ethnicity
-    return [value.casefold() if value else "unknown"]
+    if not value:
+        return ["unknown"]
+    if breakdown == "nationality":
+        return [NATIONALITY_CODES[value]]  # codebook: ISO 3166-1 alpha-2
+    return [value.casefold().replace(" ", "-")]  # codebook keys: "middle-eastern"
 
 
 def group_root(market: Market, p: Posting) -> int:

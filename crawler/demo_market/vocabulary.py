@@ -40,13 +40,66 @@ LOCALITY_WEIGHTS = {
 LOCALITIES = tuple(LOCALITY_WEIGHTS)
 
 
-def display_locality(site: str, locality: str) -> str:
-    """How `site` writes `locality`; the canonical Swedish spelling for now.
+# The län of each locality as ISO 3166-2 codes, typed here from the SCB list so the
+# truth does not lean on the normaliser's reference data it is meant to check.
+LOCALITY_COUNTY = {
+    "Stockholm": "SE-AB", "Göteborg": "SE-O", "Malmö": "SE-M", "Uppsala": "SE-C",
+    "Helsingborg": "SE-M", "Örebro": "SE-T", "Linköping": "SE-E", "Västerås": "SE-U",
+    "Norrköping": "SE-E", "Jönköping": "SE-F", "Solna": "SE-AB", "Umeå": "SE-AC",
+    "Lund": "SE-M", "Gävle": "SE-X", "Borås": "SE-O", "Sundsvall": "SE-Y",
+    "Eskilstuna": "SE-D", "Karlstad": "SE-S", "Södertälje": "SE-AB", "Växjö": "SE-G",
+    "Halmstad": "SE-N", "Luleå": "SE-BD", "Täby": "SE-AB", "Sollentuna": "SE-AB",
+    "Trollhättan": "SE-O", "Östersund": "SE-Z", "Kalmar": "SE-H", "Falun": "SE-W",
+    "Skövde": "SE-O", "Kristianstad": "SE-M", "Nyköping": "SE-D", "Karlskrona": "SE-K",
+    "Varberg": "SE-N", "Borlänge": "SE-W", "Visby": "SE-I", "Uddevalla": "SE-O",
+    "Motala": "SE-E", "Lidköping": "SE-O", "Piteå": "SE-BD", "Kiruna": "SE-BD",
+}
 
-    Hook for spelling variants ("Goteborg", "Gothenburg"): change only this function,
-    the truth keeps counting the canonical name.
-    """
+# Share of postings that write their locality another way than the canonical name.
+SPELLING_SHARE = 0.3
+# How ads write places, per site language: abbreviations, "centrum"/"C", exonyms,
+# ASCII forms and a few misspellings. The truth keeps counting the canonical name.
+SPELLINGS = {
+    "sv": {
+        "Stockholm": ("Sthlm", "STHLM", "Stockholm C", "Stockholm centrum", "stockholm",
+                      "Stokholm"),
+        "Göteborg": ("Gbg", "GBG", "Göteborg C", "Göteborg centrum", "Goteborg"),
+        "Malmö": ("Malmö C", "Malmö centrum", "Malmo", "MALMÖ"),
+        "Helsingborg": ("Hbg", "Helsingborg C", "Helsinborg"),
+        "Uppsala": ("Uppsala C", "Upsala"),
+        "Örebro": ("Orebro", "Örebro C"),
+        "Linköping": ("Lkpg", "Linkoping"),
+        "Jönköping": ("Jkpg", "Jonkoping"),
+        "Södertälje": ("Sodertalje",),
+        "Solna": ("Solna, Stockholm", "Solna centrum"),
+        "Visby": ("Gotland",),
+    },
+    "en": {
+        "Stockholm": ("Stockholm City", "Stockholm, Sweden", "Stockholm C", "Stokholm"),
+        "Göteborg": ("Gothenburg", "Goteborg", "Gothenburg, Sweden", "Goeteborg"),
+        "Malmö": ("Malmo", "Malmoe", "Malmo, Sweden"),
+        "Uppsala": ("Upsala", "Uppsala, Sweden"),
+        "Örebro": ("Orebro",),
+        "Västerås": ("Vasteras",),
+        "Norrköping": ("Norrkoping",),
+        "Umeå": ("Umea",),
+        "Luleå": ("Lulea",),
+        "Gävle": ("Gavle",),
+        "Växjö": ("Vaxjo",),
+        "Borås": ("Boras",),
+    },
+}
+SITE_SPELLING = {"annonstavlan": "sv", "profilkatalogen": "en", "sockerdejt": "sv"}
+
+
+def display_locality(site: str, locality: str) -> str:
+    """How `site` writes `locality` when a posting does not vary it: the canonical name."""
     return locality
+
+
+def spelling_variants(site: str, locality: str) -> tuple[str, ...]:
+    """Other ways `site` may write `locality`; empty when it has none."""
+    return SPELLINGS[SITE_SPELLING[site]].get(locality, ())
 
 
 # --- people ----------------------------------------------------------------------------
@@ -130,6 +183,14 @@ ORIENTATIONS = ("Heterosexual", "Bisexual", "Homosexual")
 ORIENTATION_WEIGHTS = (60, 30, 10)
 ETHNICITIES = ("European", "Latin", "Asian", "African", "Middle Eastern", "Mixed")
 ETHNICITY_WEIGHTS = (50, 22, 14, 6, 4, 4)
+# ISO 3166-1 alpha-2 of each displayed nationality: the truth's nationality category.
+NATIONALITY_CODES = {
+    "Swedish": "SE", "Spanish": "ES", "Colombian": "CO", "Venezuelan": "VE",
+    "Argentinian": "AR", "German": "DE", "Austrian": "AT", "French": "FR", "Italian": "IT",
+    "Portuguese": "PT", "Brazilian": "BR", "Russian": "RU", "Ukrainian": "UA",
+    "Polish": "PL", "Romanian": "RO", "Thai": "TH", "Finnish": "FI", "British": "GB",
+    "Hungarian": "HU", "Czech": "CZ", "Dutch": "NL",
+}
 # Nationality follows a language the advertiser speaks, when there is one to follow.
 NATIONALITIES_BY_LANGUAGE = {
     "sv": ("Swedish",), "es": ("Spanish", "Colombian", "Venezuelan", "Argentinian"),
@@ -149,6 +210,15 @@ PHONE_RANGES = (
     ("040", 6280400, 6280499),
     ("0980", 319200, 319299),
 )
+# Foreign numbers reserved for drama, shown in international form as foreign
+# advertisers' numbers are: Ofcom's UK mobile range 07700 900000-900999, and the
+# North American 555-0100..0199 block, which is fictional in every area code.
+UK_DRAMA_MOBILE = range(900000, 901000)
+US_AREA_CODES = (201, 202, 203, 205, 206, 212, 213, 214, 215, 216, 303, 305, 312, 313, 404,
+                 405, 406, 407, 408, 409, 410, 412, 415, 503, 504, 505, 512, 513, 602, 603,
+                 612, 614, 617, 702, 703, 704, 713, 714, 716, 718, 801, 802, 803, 804, 805,
+                 808, 810, 813, 814, 815, 816, 817, 818, 901, 904, 907, 910, 912, 914, 916)
+US_FICTIONAL = range(100, 200)
 EMAIL_DOMAINS = ("example.org", "example.com", "example.net")
 CONTACT_WORDS = (
     "sol", "hav", "skog", "blomma", "stjarna", "moln", "vind", "ljus", "fjall", "bris",
@@ -163,12 +233,23 @@ def fictional_phone_numbers() -> list[tuple[str, str]]:
     for area, first, last in PHONE_RANGES:
         for subscriber in range(first, last + 1):
             numbers.append((f"{area}{subscriber}", f"{area}-{_group(str(subscriber))}"))
+    for n in UK_DRAMA_MOBILE:
+        numbers.append((f"447700{n}", f"+44 7700 {n}"))
+    for area in US_AREA_CODES:
+        for n in US_FICTIONAL:
+            numbers.append((f"1{area}5550{n}", f"+1 {area} 555 0{n}"))
     return numbers
 
 
 def is_fictional_phone(text: str) -> bool:
     """True when the digits of `text` are one of the reserved fictional numbers."""
     digits = "".join(ch for ch in text if ch.isdigit())
+    if text.startswith("+44"):
+        return digits.startswith("447700") and int(digits[6:] or 0) in UK_DRAMA_MOBILE \
+            and len(digits) == 12
+    if text.startswith("+1"):
+        return len(digits) == 11 and int(digits[1:4]) in US_AREA_CODES \
+            and digits[4:8] == "5550" and int(digits[7:]) in US_FICTIONAL
     for area, first, last in PHONE_RANGES:
         rest = digits[len(area):]
         if digits.startswith(area) and rest.isdigit() and first <= int(rest) <= last \
