@@ -130,7 +130,10 @@ def load_config(path: str | Path) -> LoadedConfig:
                         key="sites.enabled", line=doc.line_of(["sites", "enabled"]))
             for n in unknown
         ])
-    if not config.store.startswith(("sqlite:///",)):
-        raise ConfigError(str(path), "store must be a sqlite:///path URL (Elasticsearch comes "
-                          "with its own backend)", key="store", line=doc.line_of(["store"]))
+    from crawler.store import store_url_problem
+
+    problem = store_url_problem(config.store)
+    if problem:
+        raise ConfigError(str(path), f"store: {problem}", key="store",
+                          line=doc.line_of(["store"]))
     return loaded

@@ -107,12 +107,16 @@ class Fingerprint:
     kind: str  # "listing" or "advertiser"
     scope: str  # site name
     digest: str  # hex
+    # the cluster (distinct listing or advertiser) this hash belonged to in its snapshot,
+    # named by its first member's digest: lets the next snapshot count clusters as gone
+    group: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in ("listing", "advertiser"):
             raise ValueError(f"unknown fingerprint kind {self.kind!r}")
-        if len(self.digest) != 64 or any(c not in "0123456789abcdef" for c in self.digest):
-            raise ValueError("a fingerprint digest is 64 lowercase hex characters")
+        for value in (self.digest, self.group or "0" * 64):
+            if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+                raise ValueError("a fingerprint digest or group is 64 lowercase hex characters")
 
 
 ACCEPTED_TYPES = (Indicator, RunRecord, Fingerprint)

@@ -42,3 +42,45 @@ def write_config(directory: Path, base_url: str, **crawl: object) -> Path:
     path = directory / "adcensus.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
+
+
+# -- Elasticsearch --------------------------------------------------------------------
+# The contract suite runs against a real cluster when ADCENSUS_TEST_ELASTICSEARCH_URL is
+# set (credentials in ADCENSUS_ES_*), else against a local noida-db server that this
+# session starts on 127.0.0.1 and stops at its end.
+ELASTICSEARCH_URL_ENV = "ADCENSUS_TEST_ELASTICSEARCH_URL"
+
+
+def no_local_elasticsearch(reason: str) -> None:
+    """Without a local server the Elasticsearch tests fail in CI and skip elsewhere."""
+    if IN_CI:
+        pytest.fail(f"CI=true: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_url(tmp_path_factory: pytest.TempPathFactory) -> object:
+    given = os.environ.get(ELASTICSEARCH_URL_ENV)
+    if given:
+        yield given
+        return
+    from tests.elasticsearch_server import LocalElasticsearch, binary
+
+    if binary() is None:
+        no_local_elasticsearch("noida-db is not installed: `make test` installs it, or set "
+                               f"{ELASTICSEARCH_URL_ENV} to a cluster")
+    server = LocalElasticsearch(tmp_path_factory.mktemp("noida") / "data").start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def local_elasticsearch(tmp_path: Path) -> object:
+    """A private local server for one test, which the test may kill and start again."""
+    from tests.elasticsearch_server import LocalElasticsearch, binary
+
+    if binary() is None:
+        no_local_elasticsearch("noida-db is not installed: `make test` installs it")
+    server = LocalElasticsearch(tmp_path / "noida").start()
+    yield server
+    server.stop()

@@ -2,14 +2,47 @@
 
 Every write method checks each record with ``records.accept`` before anything is
 written, so a Listing, a dict or an unknown type fails at the API with nothing stored.
+Every read sees only snapshots whose run is complete or partial: a snapshot that is
+still being written, or whose writer died, shows nothing.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from crawler.records import Fingerprint, Indicator, RunRecord, accept
+from crawler.records import SCOPE_ALL, Fingerprint, Indicator, RunRecord, accept
+
+# Runs whose indicators and fingerprints a reader may see.
+VISIBLE = ("complete", "partial")
+
+
+class StoreError(Exception):
+    """A backend failed or refused a write or a query. The message names the cause,
+    never a credential."""
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One snapshot's value in a series."""
+
+    snapshot_id: str
+    taken_at: str
+    value: int
+    comparable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineTotals:
+    """A snapshot's total against its window's baseline; None for the baseline itself."""
+
+    snapshot_id: str
+    taken_at: str
+    count: int
+    new: int | None
+    still: int | None
+    gone: int | None
 
 
 class Store(ABC):
@@ -31,6 +64,10 @@ class Store(ABC):
             raise TypeError("indicators must be Indicator records")
         if any(type(f) is not Fingerprint for f in checked_fingerprints):
             raise TypeError("fingerprints must be Fingerprint records")
+        if any(r.snapshot_id != run.snapshot_id
+               for r in [*checked_indicators, *checked_fingerprints]):
+            raise ValueError("every indicator and fingerprint must carry the run's snapshot id")
+        _refuse_bad_values(checked_indicators)  # type: ignore[arg-type]
         self._write_complete(checked_run, checked_indicators, checked_fingerprints)  # type: ignore[arg-type]
 
     @abstractmethod
@@ -43,7 +80,8 @@ class Store(ABC):
 
     @abstractmethod
     def fail_interrupted_runs(self, reason: str, finished_at: str) -> list[str]:
-        """Mark every run still "running" as failed; returns their snapshot ids."""
+        """Mark every run still "running" as failed and delete whatever it wrote;
+        returns their snapshot ids."""
 
     @abstractmethod
     def runs(self, status: str | None = None) -> list[RunRecord]:
@@ -61,10 +99,49 @@ class Store(ABC):
     ) -> list[Indicator]:
         """Indicators of complete runs only, filtered by the given fields."""
 
+    # -- queries for reports and exports ------------------------------------------
+    # ``since`` and ``until`` are ISO 8601 UTC times (or dates): since <= taken_at < until.
+    @abstractmethod
+    def series(
+        self,
+        scope: str,
+        level: str,
+        measure: str,
+        breakdown: str,
+        category: str,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[Point]:
+        """One category's value per visible snapshot, oldest first."""
+
+    @abstractmethod
+    def top(
+        self,
+        snapshot_id: str,
+        scope: str,
+        level: str,
+        breakdown: str,
+        n: int = 10,
+        measure: str = "count",
+    ) -> list[tuple[str, int]]:
+        """The ``n`` largest categories of a breakdown: (category, value), largest first,
+        ties by category name."""
+
+    @abstractmethod
+    def baseline_totals(
+        self,
+        scope: str = SCOPE_ALL,
+        level: str = "unique",
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[BaselineTotals]:
+        """Total, new, still and gone against the baseline, per visible snapshot,
+        oldest first."""
+
     # -- fingerprints -----------------------------------------------------------
     @abstractmethod
-    def fingerprints(self, snapshot_id: str, kind: str) -> set[tuple[str, str]]:
-        """(scope, digest) pairs written with a snapshot."""
+    def fingerprints(self, snapshot_id: str, kind: str | None = None) -> list[Fingerprint]:
+        """Fingerprints written with a visible snapshot, by kind, scope and digest."""
 
     @abstractmethod
     def delete_window(self, window_id: str) -> int:
@@ -78,3 +155,25 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def indicator_key(i: Indicator) -> tuple[str, str, str, str, str, str]:
+    """What identifies an indicator: one value per key and snapshot."""
+    return (i.snapshot_id, i.scope, i.level, i.measure, i.breakdown, i.category)
+
+
+MAX_VALUE = 2**63 - 1  # a signed 64-bit integer: SQLite's INTEGER, Elasticsearch's long
+
+
+def _refuse_bad_values(indicators: Sequence[Indicator]) -> None:
+    # Two values for one key is a caller's bug; refusing it on every backend keeps
+    # them alike (SQLite's primary key would fail, Elasticsearch would keep the last).
+    seen: set[tuple[str, ...]] = set()
+    for i in indicators:
+        if i.value > MAX_VALUE:
+            raise ValueError(f"indicator {'/'.join(indicator_key(i))} is past a 64-bit "
+                             "integer; nothing was written")
+        key = indicator_key(i)
+        if key in seen:
+            raise ValueError(f"indicator {'/'.join(key)} given twice; nothing was written")
+        seen.add(key)

@@ -11,8 +11,8 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from crawler.records import Fingerprint, Indicator, RunRecord, SiteRun, accept
-from crawler.store.base import Store
+from crawler.records import SCOPE_ALL, Fingerprint, Indicator, RunRecord, SiteRun, accept
+from crawler.store.base import VISIBLE, BaselineTotals, Point, Store, StoreError
 
 SCHEMA_VERSION = 1
 
@@ -66,9 +66,13 @@ CREATE TABLE IF NOT EXISTS fingerprints (
     kind TEXT NOT NULL,
     scope TEXT NOT NULL,
     digest TEXT NOT NULL CHECK (length(digest) = 64),
+    grp TEXT NOT NULL,
     PRIMARY KEY (snapshot_id, kind, scope, digest)
 );
 CREATE INDEX IF NOT EXISTS fingerprints_by_window ON fingerprints (window_id);
+-- a series reads one key across snapshots: the primary key starts with the snapshot
+CREATE INDEX IF NOT EXISTS indicators_by_key
+    ON indicators (scope, level, measure, breakdown, category, taken_at);
 """
 
 _RUN_COLUMNS = (
@@ -108,6 +112,16 @@ class SQLiteStore(Store):
     def _write_complete(
         self, run: RunRecord, indicators: Sequence[Indicator], fingerprints: Sequence[Fingerprint]
     ) -> None:
+        try:
+            self._write_all(run, indicators, fingerprints)
+        except (sqlite3.Error, OverflowError) as exc:
+            # the transaction rolled back: nothing of this write is kept
+            raise StoreError(f"SQLite store {self.path}: write refused, nothing was written: "
+                             f"{type(exc).__name__}: {exc}") from exc
+
+    def _write_all(
+        self, run: RunRecord, indicators: Sequence[Indicator], fingerprints: Sequence[Fingerprint]
+    ) -> None:
         with self._transaction():
             self._db.execute("DELETE FROM run_records WHERE snapshot_id = ?", (run.snapshot_id,))
             self._insert_run(run)
@@ -123,8 +137,9 @@ class SQLiteStore(Store):
             )
             self._db.execute("DELETE FROM fingerprints WHERE snapshot_id = ?", (run.snapshot_id,))
             self._db.executemany(
-                "INSERT OR IGNORE INTO fingerprints VALUES (?, ?, ?, ?, ?)",
-                [(f.window_id, f.snapshot_id, f.kind, f.scope, f.digest) for f in fingerprints],
+                "INSERT OR IGNORE INTO fingerprints VALUES (?, ?, ?, ?, ?, ?)",
+                [(f.window_id, f.snapshot_id, f.kind, f.scope, f.digest, f.group)
+                 for f in fingerprints],
             )
 
     def _insert_run(self, run: RunRecord) -> None:
@@ -203,7 +218,7 @@ class SQLiteStore(Store):
         measure: str | None = None,
         breakdown: str | None = None,
     ) -> list[Indicator]:
-        where = ["r.status IN ('complete', 'partial')"]
+        where = [f"r.status IN {VISIBLE}"]
         args: list[str] = []
         for column, value in (("snapshot_id", snapshot_id), ("scope", scope), ("level", level),
                               ("measure", measure), ("breakdown", breakdown)):
@@ -215,18 +230,85 @@ class SQLiteStore(Store):
             "i.category, i.value, i.comparable FROM indicators i "
             "JOIN run_records r ON r.snapshot_id = i.snapshot_id "
             f"WHERE {' AND '.join(where)} "
-            "ORDER BY i.taken_at, i.scope, i.level, i.measure, i.breakdown, i.category",
+            "ORDER BY i.taken_at, i.snapshot_id, i.scope, i.level, i.measure, i.breakdown, "
+            "i.category",
             args,
         ).fetchall()
         return [Indicator(*row[:8], comparable=bool(row[8])) for row in rows]
 
-    # -- fingerprints -----------------------------------------------------------
-    def fingerprints(self, snapshot_id: str, kind: str) -> set[tuple[str, str]]:
+    # -- queries for reports and exports ------------------------------------------
+    def series(
+        self,
+        scope: str,
+        level: str,
+        measure: str,
+        breakdown: str,
+        category: str,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[Point]:
+        where, args = _period(since, until)
         rows = self._db.execute(
-            "SELECT scope, digest FROM fingerprints WHERE snapshot_id = ? AND kind = ?",
-            (snapshot_id, kind),
-        )
-        return {(scope, digest) for scope, digest in rows}
+            "SELECT i.snapshot_id, i.taken_at, i.value, i.comparable FROM indicators i "
+            "JOIN run_records r ON r.snapshot_id = i.snapshot_id "
+            f"WHERE r.status IN {VISIBLE} AND i.scope = ? AND i.level = ? AND i.measure = ? "
+            f"AND i.breakdown = ? AND i.category = ?{where} ORDER BY i.taken_at, i.snapshot_id",
+            (scope, level, measure, breakdown, category, *args),
+        ).fetchall()
+        return [Point(sid, taken_at, value, bool(comparable))
+                for sid, taken_at, value, comparable in rows]
+
+    def top(
+        self,
+        snapshot_id: str,
+        scope: str,
+        level: str,
+        breakdown: str,
+        n: int = 10,
+        measure: str = "count",
+    ) -> list[tuple[str, int]]:
+        rows = self._db.execute(
+            "SELECT i.category, i.value FROM indicators i "
+            "JOIN run_records r ON r.snapshot_id = i.snapshot_id "
+            f"WHERE r.status IN {VISIBLE} AND i.snapshot_id = ? AND i.scope = ? AND i.level = ? "
+            "AND i.breakdown = ? AND i.measure = ? ORDER BY i.value DESC, i.category LIMIT ?",
+            (snapshot_id, scope, level, breakdown, measure, n),
+        ).fetchall()
+        return [(category, value) for category, value in rows]
+
+    def baseline_totals(
+        self,
+        scope: str = SCOPE_ALL,
+        level: str = "unique",
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[BaselineTotals]:
+        where, args = _period(since, until)
+        sums = ", ".join(
+            f"SUM(CASE WHEN i.measure = '{m}' THEN i.value END)"
+            for m in ("count", "new_vs_baseline", "still_vs_baseline", "gone_vs_baseline"))
+        rows = self._db.execute(
+            f"SELECT i.snapshot_id, MIN(i.taken_at), {sums} FROM indicators i "
+            "JOIN run_records r ON r.snapshot_id = i.snapshot_id "
+            f"WHERE r.status IN {VISIBLE} AND i.scope = ? AND i.level = ? "
+            f"AND i.breakdown = 'total' AND i.category = 'total'{where} "
+            "GROUP BY i.snapshot_id ORDER BY MIN(i.taken_at), i.snapshot_id",
+            (scope, level, *args),
+        ).fetchall()
+        return [BaselineTotals(sid, taken_at, count or 0, new, still, gone)
+                for sid, taken_at, count, new, still, gone in rows]
+
+    # -- fingerprints -----------------------------------------------------------
+    def fingerprints(self, snapshot_id: str, kind: str | None = None) -> list[Fingerprint]:
+        query = ("SELECT f.window_id, f.snapshot_id, f.kind, f.scope, f.digest, f.grp "
+                 "FROM fingerprints f JOIN run_records r ON r.snapshot_id = f.snapshot_id "
+                 f"WHERE f.snapshot_id = ? AND r.status IN {VISIBLE}")
+        args: tuple[str, ...] = (snapshot_id,)
+        if kind is not None:
+            query += " AND f.kind = ?"
+            args += (kind,)
+        rows = self._db.execute(query + " ORDER BY f.kind, f.scope, f.digest", args)
+        return [Fingerprint(*row) for row in rows]
 
     def delete_window(self, window_id: str) -> int:
         with self._transaction():
@@ -235,6 +317,15 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         self._db.close()
+
+
+def _period(since: str | None, until: str | None) -> tuple[str, list[str]]:
+    where, args = "", []
+    if since is not None:
+        where, args = where + " AND i.taken_at >= ?", [*args, since]
+    if until is not None:
+        where, args = where + " AND i.taken_at < ?", [*args, until]
+    return where, args
 
 
 class _Transaction:
