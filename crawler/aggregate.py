@@ -1,8 +1,9 @@
-"""Unique listings -> indicators: every breakdown, at every level, per site and for all.
+"""Counted units -> indicators: every breakdown, at every level, per scope.
 
-Pure core: the input is categories and flags (``Tally``), never content. Levels
-"distinct" and "advertisers" join when near-duplicate and advertiser consolidation
-land; the shape of the output does not change then.
+Pure core: a ``Unit`` is categories and flags, never content. Each level counts its own
+units: a hit, a unique listing, a distinct listing, an advertiser. A unit belongs to
+one scope (a site, or "all"), so an advertiser on two sites is one unit in each site
+and one unit in "all": counted once per scope, never twice.
 """
 
 from __future__ import annotations
@@ -12,20 +13,27 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from crawler.normalise import Profile
-from crawler.records import SCOPE_ALL, Indicator
+from crawler.records import LEVELS, SCOPE_ALL, Indicator
 
-BREAKDOWNS = ("total", "site_kind", "locality", "language", "gender", "age_band")
+BREAKDOWNS = (
+    "total", "site_kind", "locality", "kommun", "county", "country", "language", "gender",
+    "gender_detail", "age_band", "orientation", "nationality", "ethnicity",
+)
 TOTAL = "total"
+COMPARISONS = ("baseline", "previous")
 
 
 @dataclass(frozen=True, slots=True)
-class Tally:
-    """One unique listing as counted: its categories, its hits, and whether it is new."""
+class Unit:
+    """One counted thing at one level in one scope."""
 
-    profile: Profile
-    hits: int
-    new_vs_baseline: bool | None = None  # None: this snapshot is the baseline
-    new_vs_previous: bool | None = None  # None: there is no previous snapshot
+    level: str
+    scope: str
+    profile: Profile  # where its categories come from
+    weight: int = 1  # hits: how many items this unique listing was seen as
+    new_vs_baseline: bool | None = None  # None: nothing to compare with
+    new_vs_previous: bool | None = None
+    reach: str | None = None  # advertisers: how many localities ("1", "2", "3", "4+")
 
 
 def categories(profile: Profile, breakdown: str) -> tuple[str, ...]:
@@ -35,50 +43,53 @@ def categories(profile: Profile, breakdown: str) -> tuple[str, ...]:
         return (profile.kind,)
     if breakdown == "language":
         return profile.languages  # several per listing: shares may add up past 100 %
+    if breakdown == "gender_detail":
+        # a second level under "trans": only listings that state a sub-label count here
+        return (profile.gender_detail,) if profile.gender_detail else ()
     return (getattr(profile, breakdown),)
 
 
 def aggregate(
     snapshot_id: str,
     taken_at: str,
-    tallies: Iterable[Tally],
+    units: Iterable[Unit],
     scopes: Iterable[str],
-    gone: Mapping[tuple[str, str], int] | None = None,
+    gone: Mapping[tuple[str, str, str], int] | None = None,
     not_comparable: Iterable[str] = (),
 ) -> list[Indicator]:
-    """``scopes``: the sites that were crawled (each gets rows even at zero).
-    ``gone``: (measure, scope) -> listings of the baseline/previous snapshot not seen now."""
+    """``scopes``: the sites crawled (each gets zero totals when empty).
+    ``gone``: (level, measure, scope) -> units of an earlier snapshot not seen now."""
     counts: Counter[tuple[str, str, str, str, str]] = Counter()
     compared: set[str] = set()
-    for tally in tallies:
-        flags = []
-        if tally.new_vs_baseline is not None:
-            compared.add("baseline")
-            flags.append("new_vs_baseline" if tally.new_vs_baseline else "still_vs_baseline")
-        if tally.new_vs_previous is not None:
-            compared.add("previous")
-            flags.append("new_vs_previous" if tally.new_vs_previous else "still_vs_previous")
-        for scope in (tally.profile.site, SCOPE_ALL):
-            for breakdown in BREAKDOWNS:
-                for category in categories(tally.profile, breakdown):
-                    counts[scope, "hits", "count", breakdown, category] += tally.hits
-                    counts[scope, "unique", "count", breakdown, category] += 1
-                    for measure in flags:
-                        counts[scope, "unique", measure, breakdown, category] += 1
+    for unit in units:
+        measures = ["count"]
+        for against, new in (("baseline", unit.new_vs_baseline), ("previous", unit.new_vs_previous)):
+            if new is not None:
+                compared.add(against)
+                measures.append(f"new_vs_{against}" if new else f"still_vs_{against}")
+        # hits are counted, never compared: a hit has no identity of its own
+        for breakdown in BREAKDOWNS:
+            for category in categories(unit.profile, breakdown):
+                for measure in measures if unit.level != "hits" else ("count",):
+                    counts[unit.scope, unit.level, measure, breakdown, category] += unit.weight
+        if unit.reach is not None:
+            for measure in measures:
+                counts[unit.scope, unit.level, measure, "reach", unit.reach] += 1
 
-    scopes = [*scopes, SCOPE_ALL]
-    for (measure, scope), value in (gone or {}).items():
-        counts[scope, "unique", measure, TOTAL, TOTAL] += value
+    for (level, measure, scope), value in (gone or {}).items():
+        compared.add(measure.split("_vs_")[1])
+        counts[scope, level, measure, TOTAL, TOTAL] += value
     # totals are written even when zero, so "nothing seen" is stated, not missing
-    for scope in scopes:
-        for level in ("hits", "unique"):
+    for scope in [*scopes, SCOPE_ALL]:
+        for level in LEVELS:
             counts[scope, level, "count", TOTAL, TOTAL] += 0
-        for against in sorted(compared | {m.split("_vs_")[1] for m, _ in (gone or {})}):
-            for kind in ("new", "still", "gone"):
-                counts[scope, "unique", f"{kind}_vs_{against}", TOTAL, TOTAL] += 0
+            if level == "hits":
+                continue
+            for against in sorted(compared):
+                for kind in ("new", "still", "gone"):
+                    counts[scope, level, f"{kind}_vs_{against}", TOTAL, TOTAL] += 0
 
     unhealthy = set(not_comparable)
-    all_comparable = not unhealthy
     return [
         Indicator(
             snapshot_id=snapshot_id,
@@ -89,7 +100,7 @@ def aggregate(
             breakdown=breakdown,
             category=category,
             value=value,
-            comparable=all_comparable if scope == SCOPE_ALL else scope not in unhealthy,
+            comparable=not unhealthy if scope == SCOPE_ALL else scope not in unhealthy,
         )
         for (scope, level, measure, breakdown, category), value in sorted(counts.items())
     ]

@@ -1,5 +1,6 @@
-"""A snapshot's core work once the crawl is done: window and key, exact copies,
-comparison with the baseline and the previous snapshot, indicators, one atomic write.
+"""A snapshot's core work once the crawl is done: window and key, consolidation (exact
+copies, near-duplicates, advertisers), comparison with the baseline and the previous
+snapshot, indicators, one atomic write.
 
 Pure core: it receives Listings and per-site run counts from whoever crawled, and hands
 the store records only. The listings die with the process that holds them.
@@ -13,12 +14,14 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from crawler import __version__
-from crawler.aggregate import Tally, aggregate
-from crawler.consolidate.exact import group_copies
+from crawler.aggregate import aggregate
+from crawler.consolidate import NearDuplicateSettings, consolidate
+from crawler.consolidate.baseline import Comparison, Earlier
+from crawler.consolidate.contacts import clear_caches as clear_contact_caches
 from crawler.keys import KeyRing
 from crawler.listing import Listing
-from crawler.normalise import profile
-from crawler.records import Fingerprint, RunRecord, SiteRun
+from crawler.normalise import clear_caches as clear_normalise_caches
+from crawler.records import RunRecord, SiteRun
 from crawler.store.base import Store
 
 INTERRUPTED = "interrupted: the snapshot process ended before it completed"
@@ -44,7 +47,9 @@ class Snapshot:
         window_days: int,
         config_hash: str,
         now: datetime | None = None,
+        near_duplicates: NearDuplicateSettings = NearDuplicateSettings(),
     ) -> None:
+        self.near_duplicates = near_duplicates
         self.store = store
         self.keyring = keyring
         self.window_days = window_days
@@ -87,36 +92,15 @@ class Snapshot:
 
     def finish(self, listings: Mapping[str, Sequence[Listing]], sites: Sequence[SiteRun],
                finished: datetime | None = None) -> RunRecord:
-        """Consolidate, aggregate and write everything in one transaction."""
+        """Consolidate, compare, aggregate and write everything in one transaction."""
         assert self.run is not None, "begin() first"
         run = self.run
         key = self.keyring.key(run.window_id, create=run.is_baseline)
         healthy = [s.site for s in sites if s.status != "failed"]
-        baseline = self._seen(self.baseline_id, healthy)
-        previous = self._seen(self.previous_id, healthy)
-
-        tallies: list[Tally] = []
-        fingerprints: list[Fingerprint] = []
-        current: set[tuple[str, str]] = set()
-        for site in healthy:
-            for group in group_copies(listings.get(site, ()), key):
-                seen = (site, group.digest)
-                current.add(seen)
-                tallies.append(Tally(
-                    profile=profile(group.listing),
-                    hits=group.hits,
-                    new_vs_baseline=None if baseline is None else seen not in baseline,
-                    new_vs_previous=None if previous is None else seen not in previous,
-                ))
-                fingerprints.append(Fingerprint(run.window_id, run.snapshot_id, "listing",
-                                                site, group.digest))
-        gone: dict[tuple[str, str], int] = {}
-        for measure, earlier in (("gone_vs_baseline", baseline), ("gone_vs_previous", previous)):
-            if earlier is None:
-                continue
-            for site in healthy:
-                gone[measure, site] = sum(1 for s, d in earlier if s == site and (s, d) not in current)
-            gone[measure, "all"] = sum(gone[measure, s] for s in healthy)
+        consolidation = consolidate({s: listings.get(s, ()) for s in healthy}, key,
+                                    self.near_duplicates)
+        comparison = Comparison(consolidation, self._earlier(self.baseline_id, healthy),
+                                self._earlier(self.previous_id, healthy))
 
         failed = [s.site for s in sites if s.status == "failed"]
         status = "complete" if not failed else ("failed" if not healthy else "partial")
@@ -124,12 +108,17 @@ class Snapshot:
         final = replace(run, status=status, reason=reason, sites=tuple(sites),
                         finished_at=iso(finished or utcnow()))
         indicators = aggregate(
-            run.snapshot_id, run.started_at, tallies, healthy, gone,
+            run.snapshot_id, run.started_at, comparison.units(), healthy, comparison.gone(healthy),
             not_comparable=[s.site for s in sites if s.status == "unhealthy"],
         ) if healthy else []
-        self.store.complete_run(final, indicators, fingerprints)
+        self.store.complete_run(final, indicators,
+                                comparison.fingerprints(run.window_id, run.snapshot_id))
         if run.is_baseline:
             self._retire_other_windows(run.window_id)
+        # the lookups cached stated strings (phone numbers among them): memory only, but
+        # no longer than needed
+        clear_normalise_caches()
+        clear_contact_caches()
         self.run = final
         return final
 
@@ -137,10 +126,10 @@ class Snapshot:
         if self.run is not None:
             self.store.fail_run(self.run.snapshot_id, reason, iso(utcnow()))
 
-    def _seen(self, snapshot_id: str | None, healthy: Sequence[str]) -> set[tuple[str, str]] | None:
+    def _earlier(self, snapshot_id: str | None, healthy: Sequence[str]) -> Earlier | None:
         if snapshot_id is None:
             return None
-        return {(s, d) for s, d in self.store.fingerprints(snapshot_id, "listing") if s in healthy}
+        return Earlier.from_fingerprints(self.store.fingerprints(snapshot_id), healthy)
 
     def _retire_other_windows(self, window_id: str) -> None:
         """A new window has its baseline: the old windows' fingerprints and keys go together."""

@@ -52,7 +52,7 @@ def test_two_snapshots_match_the_ground_truth(market: tuple[Market, MarketServer
     for site in ("annonstavlan", *BROWSER_SITES):
         assert rows[site, "hits", "count", "total", "total"] == truth.hits[site], site
         assert rows[site, "unique", "count", "total", "total"] == truth.unique[site], site
-        for breakdown in ("gender", "age_band", "language", "locality", "site_kind"):
+        for breakdown in ("gender", "age_band", "language", "locality", "county", "site_kind"):
             expected = {cat: n for (s, cat), n in truth.unique_by[breakdown].items() if s == site and n}
             found = {key[4]: v for key, v in rows.items()
                      if key[:4] == (site, "unique", "count", breakdown) and v}

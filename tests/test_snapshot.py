@@ -55,7 +55,7 @@ def test_window_end_starts_a_new_baseline_and_retires_old_keys(tmp_path: Path) -
     assert run2.is_baseline and run2.window_id != run1.window_id
     assert KeyRing(tmp_path / "keys").windows() == [run2.window_id]
     store = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
-    assert store.fingerprints(run1.snapshot_id, "listing") == set()
+    assert store.fingerprints(run1.snapshot_id) == []
     store.close()
 
 

@@ -8,8 +8,11 @@ from collections import defaultdict
 from crawler.records import SCOPE_ALL, RunRecord
 from crawler.store.base import Store
 
-NOTE = ("Counts are listings and ads, not people: one person may be behind many listings "
-        "and one listing may be posted for several people.")
+NOTE = ("hits: items seen; unique: exact copies removed (the 2020 definition); distinct: "
+        "near-duplicates merged too;\nadvert.: listings linked by shared contacts or text. "
+        "Advertisers are not people: one person may\nbe behind several advertisers, and one "
+        "advertiser may speak for several people. new/gone: unique listings\nagainst the "
+        "baseline.")
 
 
 def summary(store: Store, top_localities: int = 10) -> str:
@@ -41,24 +44,24 @@ def _site_table(store: Store, run: RunRecord) -> list[str]:
     for ind in store.indicators(snapshot_id=run.snapshot_id, breakdown="total"):
         values[ind.scope][f"{ind.level}/{ind.measure}"] = ind.value
     columns = [("hits", "hits/count"), ("unique", "unique/count"),
-               ("new", "unique/new_vs_baseline"), ("still", "unique/still_vs_baseline"),
-               ("gone", "unique/gone_vs_baseline")]
+               ("distinct", "distinct/count"), ("advert.", "advertisers/count"),
+               ("new", "unique/new_vs_baseline"), ("gone", "unique/gone_vs_baseline")]
     status = {s.site: s for s in run.sites}
-    header = f"{'site':<18} {'kind':<18} " + " ".join(f"{c:>7}" for c, _ in columns) + "  status"
+    header = f"{'site':<16} {'kind':<18} " + " ".join(f"{c:>8}" for c, _ in columns) + "  status"
     lines = [header, "-" * len(header)]
     for scope in [s for s in sorted(values) if s != SCOPE_ALL] + [SCOPE_ALL]:
         row = values.get(scope, {})
         site = status.get(scope)
         kind = site.kind if site else ""
-        cells = " ".join(f"{_cell(row, key):>7}" for _, key in columns)
+        cells = " ".join(f"{_cell(row, key):>8}" for _, key in columns)
         health = site.status if site else ""
         if site and site.errors:
             health += " (" + ", ".join(f"{k} {v}" for k, v in site.errors.items()) + ")"
-        lines.append(f"{scope:<18} {kind:<18} {cells}  {health}")
+        lines.append(f"{scope:<16} {kind:<18} {cells}  {health}")
     for site in run.sites:
         if site.site not in values:
             errors = ", ".join(f"{k} {v}" for k, v in site.errors.items())
-            lines.append(f"{site.site:<18} {site.kind:<18} {'not counted':>7}  {site.status}: {errors}")
+            lines.append(f"{site.site:<16} {site.kind:<18} {'not counted':>8}  {site.status}: {errors}")
     return lines
 
 

@@ -1,0 +1,79 @@
+"""Near-duplicates: candidate pairs from MinHash LSH, verified by a rapidfuzz score.
+
+All-pairs comparison is quadratic (hours at the 2020 market's size); LSH proposes only
+pairs whose word-shingle sets are likely similar, and rapidfuzz scores just those pairs
+(``cpdist``: one vectorised call, no similarity matrix). ``token_sort_ratio`` ignores
+word order, so a reposted ad with its sentences reordered still scores 100, while an
+edited word or two costs a few points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+
+@dataclass(frozen=True, slots=True)
+class NearDuplicateSettings:
+    # chosen from the measured precision/recall curve (docs/BENCHMARKS.md)
+    threshold: float = 90.0  # token_sort_ratio, 0-100
+    lsh_threshold: float = 0.4  # estimated Jaccard of shingle sets for a candidate pair
+    num_perm: int = 64
+    shingle_words: int = 3
+    min_words: int = 5  # shorter texts are never called near-duplicates
+    seed: int = 1
+
+
+def shingles(text: str, width: int) -> list[bytes]:
+    words = text.split()
+    if len(words) <= width:
+        return [" ".join(words).encode()] if words else []
+    return [" ".join(words[i : i + width]).encode() for i in range(len(words) - width + 1)]
+
+
+def candidate_pairs(texts: Sequence[str], settings: NearDuplicateSettings) -> set[tuple[int, int]]:
+    """Pairs (i < j) that LSH puts in a common bucket; identical texts always pair."""
+    pairs: set[tuple[int, int]] = set()
+    # identical texts (a price or locality edit leaves the text as it was) pair directly:
+    # cheaper than hashing, and certain
+    first: dict[str, int] = {}
+    unique_positions: list[int] = []
+    for i, text in enumerate(texts):
+        if len(text.split()) < settings.min_words:
+            continue  # "Hej!" on two ads says nothing about them being one ad
+        j = first.setdefault(text, i)
+        if j != i:
+            pairs.add((j, i))
+        else:
+            unique_positions.append(i)
+    sets = [shingles(texts[i], settings.shingle_words) for i in unique_positions]
+    keep = [(i, s) for i, s in zip(unique_positions, sets) if s]
+    if len(keep) < 2:
+        return pairs
+    minhashes = MinHash.bulk([s for _, s in keep], num_perm=settings.num_perm, seed=settings.seed)
+    lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=settings.num_perm)
+    with lsh.insertion_session() as session:
+        for (i, _), mh in zip(keep, minhashes):
+            session.insert(i, mh, check_duplication=False)
+    for (i, _), mh in zip(keep, minhashes):
+        for j in lsh.query(mh):
+            if j != i:
+                pairs.add((min(i, j), max(i, j)))
+    return pairs
+
+
+def near_duplicate_pairs(texts: Sequence[str],
+                         settings: NearDuplicateSettings = NearDuplicateSettings()) -> list[tuple[int, int]]:
+    """Verified pairs: candidates whose score reaches the threshold."""
+    candidates = sorted(candidate_pairs(texts, settings))
+    if not candidates:
+        return []
+    left = [texts[i] for i, _ in candidates]
+    right = [texts[j] for _, j in candidates]
+    scores = cpdist(left, right, scorer=fuzz.token_sort_ratio, workers=-1, dtype=np.float32)
+    return [pair for pair, score in zip(candidates, scores) if score >= settings.threshold]
