@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.cli import run_snapshot
+from crawler.commands.snapshot import run_snapshot
 from crawler.demo_market.generator import Market, generate
 from crawler.demo_market.server import MarketServer
 from crawler.store import open_store

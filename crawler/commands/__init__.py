@@ -1,0 +1,18 @@
+"""The ``adcensus`` subcommands, one module each (as Scrapy's ``scrapy/commands``).
+
+A module registers itself with ``add(commands)``, where ``commands`` is argparse's
+subparsers object, and sets ``func`` to the function that runs it. To add a command,
+write a module and name it in ``MODULES``.
+"""
+
+from __future__ import annotations
+
+MODULES = (
+    "crawler.commands.demo",
+    "crawler.commands.demo_market",
+    "crawler.commands.snapshot",
+    "crawler.commands.summary",
+    "crawler.commands.sites",
+)
+
+EXIT_USAGE = 2

@@ -1,0 +1,52 @@
+"""``adcensus sites ...``: work with site definitions."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from crawler.commands import EXIT_USAGE
+
+
+def add(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("sites", help="site definitions",
+                                 description="Work with site definitions (YAML).")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    validate = sub.add_parser(
+        "validate", help="check site definition files",
+        description="Check every site definition; errors name file, line and key.")
+    validate.add_argument("paths", nargs="*", type=Path,
+                          help="files or directories (default: the config's sites.dir, else ./sites)")
+    validate.add_argument("--config", type=Path, default=None)
+    validate.set_defaults(func=validate_command)
+    parser.set_defaults(func=lambda args: parser.print_help() or EXIT_USAGE)
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    from crawler.config import load_config
+    from crawler.errors import ConfigError, ConfigErrors
+    from crawler.sites import load_site, load_sites
+
+    paths: list[Path] = list(args.paths)
+    if not paths:
+        if args.config is not None:
+            loaded = load_config(args.config)
+            print(f"ok: {len(loaded.sites)} site definition(s) valid")
+            return 0
+        paths = [Path("sites")]
+    errors: list[ConfigError] = []
+    count = 0
+    for path in paths:
+        try:
+            count += len(load_sites(path)) if path.is_dir() else bool(load_site(path))
+        except ConfigErrors as exc:
+            errors.extend(exc.errors)
+        except ConfigError as exc:
+            errors.append(exc)
+    for error in errors:
+        print(error, file=sys.stderr)
+    if errors:
+        return EXIT_USAGE
+    print(f"ok: {count} site definition(s) valid")
+    return 0

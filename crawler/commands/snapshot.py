@@ -1,0 +1,33 @@
+"""``adcensus snapshot``: one snapshot, in its own process."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+
+def add(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "snapshot", help="crawl every enabled site once and store the indicators",
+        description="Take one snapshot in a subprocess (listings live only in its memory). "
+        "Exit status: 0 complete, 3 partial (a site failed), 1 failed, 2 bad configuration.")
+    parser.add_argument("--config", type=Path, default=Path("adcensus.yaml"))
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.set_defaults(func=run)
+
+
+def run_snapshot(config: Path, quiet: bool = False) -> int:
+    """Run one snapshot in its own process; returns its exit status."""
+    command = [sys.executable, "-m", "scheduler.snapshot_process", "--config", str(config)]
+    if quiet:
+        command.append("--quiet")
+    return subprocess.run(command, check=False).returncode
+
+
+def run(args: argparse.Namespace) -> int:
+    from crawler.config import load_config
+
+    load_config(args.config)  # fail here, with the file and key named, before a process starts
+    return run_snapshot(args.config, args.quiet)
