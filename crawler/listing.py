@@ -65,6 +65,11 @@ class Listing:
             raise KeyError(f"not a listing field: {name}")
         return self._values.get(name)
 
+    def values(self) -> tuple[Value | None, ...]:
+        """Every field's value in the order of FIELDS (None where not filled)."""
+        get = self._values.get
+        return tuple(get(name) for name in FIELDS)
+
     def filled(self) -> frozenset[str]:
         return frozenset(self._values)
 

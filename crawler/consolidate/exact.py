@@ -42,8 +42,13 @@ class CopyGroup:
 
 def group_copies(listings: Iterable[Listing], key: bytes) -> list[CopyGroup]:
     groups: dict[str, CopyGroup] = {}
+    # reposts usually repeat a listing byte for byte: fold and hash each raw form once
+    digests: dict[tuple[str, tuple[object, ...]], str] = {}
     for listing in listings:
-        digest = fingerprint(key, "listing", listing.site, canonical(listing))
+        raw = (listing.site, listing.values())
+        digest = digests.get(raw)
+        if digest is None:
+            digest = digests[raw] = fingerprint(key, "listing", listing.site, canonical(listing))
         group = groups.get(digest)
         if group is None:
             groups[digest] = CopyGroup(digest, listing)
