@@ -34,11 +34,19 @@ def one(hits: int) -> dict[str, float]:
     from crawler.demo_market.scoring import listings_at
 
     started = time.perf_counter()
-    # day 0 only: no need for the 60 days of arrivals the demo generates
-    market = generate(seed=11, listings=max(1, hits // HITS_PER_UNIQUE), horizon_days=1)
-    natural = sum(len(market.live_hits(s.name, 0)) for s in market.sites)
-    copies = max(1, round(hits / natural))
-    listings = listings_at(market, 0, copies=copies)
+    # The generator's uniqueness search slows down past ~20,000 postings, so a larger
+    # market is built from several 150,000-hit markets (other seeds), their sites named
+    # apart: 1.5M hits are ten such markets on 30 sites.
+    parts = max(1, round(hits / 150_000))
+    listings: dict[str, list] = {}
+    for part in range(parts):
+        # day 0 only: no need for the 60 days of arrivals the demo generates
+        market = generate(seed=11 + part, listings=max(1, hits // parts // HITS_PER_UNIQUE),
+                          horizon_days=1)
+        natural = sum(len(market.live_hits(s.name, 0)) for s in market.sites)
+        copies = max(1, round(hits / parts / natural))
+        for site, items in listings_at(market, 0, copies=copies).items():
+            listings[site if parts == 1 else f"{site}-{part}"] = items
     n_hits = sum(len(v) for v in listings.values())
     setup_s = time.perf_counter() - started
     rss_before = rss_mib()
