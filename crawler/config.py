@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from crawler import __version__
+from crawler.consolidate.near import NearDuplicateSettings
 from crawler.errors import ConfigError, ConfigErrors
 from crawler.sites import SiteDefinition, load_sites
 from crawler.yamlfile import YamlDocument
@@ -52,6 +53,16 @@ class BaselineSection(Section):
     window_days: int = Field(default=91, ge=1, le=3_660)
 
 
+class ConsolidationSection(Section):
+    """Near-duplicate thresholds; defaults chosen from the measured curve
+    (docs/BENCHMARKS.md). Changing them changes the distinct and advertiser series."""
+
+    near_duplicate_threshold: float = Field(default=90.0, ge=50.0, le=100.0)
+    lsh_threshold: float = Field(default=0.4, gt=0.0, lt=1.0)
+    num_perm: int = Field(default=64, ge=16, le=512)
+    min_words: int = Field(default=5, ge=1, le=100)
+
+
 class Config(Section):
     store: str = "sqlite:///adcensus-data/adcensus.sqlite"
     data_dir: str = "adcensus-data"
@@ -59,6 +70,7 @@ class Config(Section):
     sites: SitesSection = SitesSection()
     crawl: CrawlSection = CrawlSection()
     baseline: BaselineSection = BaselineSection()
+    consolidation: ConsolidationSection = ConsolidationSection()
 
 
 class LoadedConfig:
@@ -90,6 +102,12 @@ class LoadedConfig:
         if wanted is None:
             return [s for s in self.sites if s.enabled]
         return [s for s in self.sites if s.name in wanted]
+
+    def near_duplicate_settings(self) -> NearDuplicateSettings:
+        c = self.config.consolidation
+        return NearDuplicateSettings(threshold=c.near_duplicate_threshold,
+                                     lsh_threshold=c.lsh_threshold, num_perm=c.num_perm,
+                                     min_words=c.min_words)
 
     def browser_executable(self) -> str | None:
         """Configured path, else Debian's chromium; None lets Playwright use its own build."""

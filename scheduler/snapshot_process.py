@@ -67,7 +67,7 @@ def _run(config_path: Path, quiet: bool) -> int:
 
     with open_store(loaded.store_url) as store:
         snapshot = Snapshot(store, KeyRing(loaded.keys_dir), loaded.config.baseline.window_days,
-                            loaded.config_hash())
+                            loaded.config_hash(), near_duplicates=loaded.near_duplicate_settings())
         run = snapshot.begin()
         label = "baseline" if run.is_baseline else "compared with the baseline"
         _say(quiet, f"snapshot {run.snapshot_id} ({label}): crawling {len(sites)} site(s)")

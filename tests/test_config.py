@@ -59,3 +59,12 @@ def test_paths_are_relative_to_the_config(tmp_path: Path) -> None:
 def test_missing_sites_dir(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="site definition directory not found"):
         load_config(write(tmp_path, "sites:\n  dir: nowhere\n"))
+
+
+def test_consolidation_thresholds_are_configurable(tmp_path: Path) -> None:
+    text = f"sites:\n  dir: {SITES}\nconsolidation:\n  near_duplicate_threshold: 95\n"
+    settings = load_config(write(tmp_path, text)).near_duplicate_settings()
+    assert settings.threshold == 95 and settings.lsh_threshold == 0.4
+    with pytest.raises(ConfigErrors) as info:
+        load_config(write(tmp_path, text.replace("95", "120")))
+    assert info.value.errors[0].key == "consolidation.near_duplicate_threshold"
