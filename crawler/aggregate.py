@@ -79,17 +79,18 @@ def aggregate(
     for (level, measure, scope), value in (gone or {}).items():
         compared.add(measure.split("_vs_")[1])
         counts[scope, level, measure, TOTAL, TOTAL] += value
-    # totals are written even when zero, so "nothing seen" is stated, not missing
+    unhealthy = set(not_comparable)
+    # totals are written even when zero, so "nothing seen" is stated, not missing; an
+    # unhealthy site was not compared, so it states no zero "gone"
     for scope in [*scopes, SCOPE_ALL]:
         for level in LEVELS:
             counts[scope, level, "count", TOTAL, TOTAL] += 0
-            if level == "hits":
+            if level == "hits" or scope in unhealthy:
                 continue
             for against in sorted(compared):
                 for kind in ("new", "still", "gone"):
                     counts[scope, level, f"{kind}_vs_{against}", TOTAL, TOTAL] += 0
 
-    unhealthy = set(not_comparable)
     return [
         Indicator(
             snapshot_id=snapshot_id,

@@ -67,6 +67,8 @@ class SiteRun:
     errors: dict[str, int] = field(default_factory=dict)  # reason -> count
     dropped: dict[str, int] = field(default_factory=dict)  # reason -> count
     duration_s: float = 0.0
+    # field name -> items that had it filled: fill rates, to notice a layout change
+    filled: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

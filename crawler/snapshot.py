@@ -18,6 +18,7 @@ from crawler.aggregate import aggregate
 from crawler.consolidate import NearDuplicateSettings, consolidate
 from crawler.consolidate.baseline import Comparison, Earlier
 from crawler.consolidate.contacts import clear_caches as clear_contact_caches
+from crawler.health import assess
 from crawler.keys import KeyRing
 from crawler.listing import Listing
 from crawler.normalise import clear_caches as clear_normalise_caches
@@ -96,21 +97,28 @@ class Snapshot:
         assert self.run is not None, "begin() first"
         run = self.run
         key = self.keyring.key(run.window_id, create=run.is_baseline)
-        healthy = [s.site for s in sites if s.status != "failed"]
-        consolidation = consolidate({s: listings.get(s, ()) for s in healthy}, key,
+        past = [s for r in self.store.runs() if r.status in ("complete", "partial") for s in r.sites]
+        sites = [assess(site, past) for site in sites]
+        # counted: every site that answered; compared: only those whose crawl looks like
+        # their recent ones (an unhealthy site's listings are not "gone", they were missed)
+        counted = [s.site for s in sites if s.status != "failed"]
+        compared = [s.site for s in sites if s.status == "ok"]
+        consolidation = consolidate({s: listings.get(s, ()) for s in counted}, key,
                                     self.near_duplicates)
-        comparison = Comparison(consolidation, self._earlier(self.baseline_id, healthy),
-                                self._earlier(self.previous_id, healthy))
+        comparison = Comparison(consolidation, self._earlier(self.baseline_id, compared),
+                                self._earlier(self.previous_id, compared), compared)
 
         failed = [s.site for s in sites if s.status == "failed"]
-        status = "complete" if not failed else ("failed" if not healthy else "partial")
-        reason = f"sites failed: {', '.join(failed)}" if failed else ""
+        unhealthy = [s.site for s in sites if s.status == "unhealthy"]
+        status = "complete" if not (failed or unhealthy) else ("failed" if not counted else "partial")
+        reason = "; ".join(f"sites {what}: {', '.join(names)}"
+                           for what, names in (("failed", failed), ("unhealthy", unhealthy)) if names)
         final = replace(run, status=status, reason=reason, sites=tuple(sites),
                         finished_at=iso(finished or utcnow()))
         indicators = aggregate(
-            run.snapshot_id, run.started_at, comparison.units(), healthy, comparison.gone(healthy),
-            not_comparable=[s.site for s in sites if s.status == "unhealthy"],
-        ) if healthy else []
+            run.snapshot_id, run.started_at, comparison.units(), counted, comparison.gone(compared),
+            not_comparable=unhealthy,
+        ) if counted else []
         self.store.complete_run(final, indicators,
                                 comparison.fingerprints(run.window_id, run.snapshot_id))
         if run.is_baseline:

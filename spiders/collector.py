@@ -19,6 +19,7 @@ class SiteCollector:
         self.pages = 0
         self.errors: Counter[str] = Counter()
         self.dropped: Counter[str] = Counter()
+        self.filled: Counter[str] = Counter()
         self.started = time.monotonic()
         self.finished: float | None = None
 
@@ -27,6 +28,7 @@ class SiteCollector:
 
     def add(self, listing: Listing) -> None:
         self.listings.append(listing)
+        self.filled.update(listing.filled())
 
     def drop(self, reason: str) -> None:
         self.dropped[reason] += 1
@@ -51,6 +53,7 @@ class SiteCollector:
             errors=dict(sorted(self.errors.items())),
             dropped=dict(sorted(self.dropped.items())),
             duration_s=round(end - self.started, 3),
+            filled=dict(sorted(self.filled.items())),
         )
 
 

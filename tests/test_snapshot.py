@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,8 +23,9 @@ def take(tmp_path: Path, when: datetime, listings: list[Listing], status: str = 
     store = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
     snap = Snapshot(store, KeyRing(tmp_path / "keys"), window_days=30, config_hash="h", now=when)
     snap.begin()
-    run = snap.finish({"a": listings}, [SiteRun("a", "ad_board", status, pages=1, items=len(listings))],
-                      finished=when)
+    filled = Counter(name for listing in listings for name in listing.filled())
+    site = SiteRun("a", "ad_board", status, pages=1, items=len(listings), filled=dict(filled))
+    run = snap.finish({"a": listings}, [site], finished=when)
     totals = {(i.level, i.measure): i.value for i in store.indicators(snapshot_id=run.snapshot_id,
                                                                        scope="a", breakdown="total")}
     store.close()
@@ -78,3 +80,32 @@ def test_interrupted_run_is_failed_on_next_start(tmp_path: Path) -> None:
     assert statuses[crashed.snapshot_id][0] == "failed"
     assert "interrupted" in statuses[crashed.snapshot_id][1]
     assert run.is_baseline  # a failed run is never a baseline
+
+
+def test_a_layout_change_is_flagged_not_counted_as_a_collapse(tmp_path: Path) -> None:
+    many = [f"annons nummer {i}" for i in range(40)]
+    for day in range(3):
+        take(tmp_path, T0 + timedelta(days=day), ads(*many))
+    # the site answers, but its selectors found nothing: zero items
+    run, totals = take(tmp_path, T0 + timedelta(days=3), [])
+    [site] = run.sites
+    assert site.status == "unhealthy" and "unhealthy_items_fell" in site.errors
+    assert run.status == "partial" and "unhealthy: a" in run.reason
+    store = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    rows = store.indicators(snapshot_id=run.snapshot_id, scope="a")
+    store.close()
+    assert rows and not any(i.comparable for i in rows)
+    assert ("unique", "gone_vs_baseline") not in totals  # not compared, so nothing "gone"
+
+
+def test_an_unhealthy_site_with_items_gets_no_new_flags(tmp_path: Path) -> None:
+    many = [f"annons nummer {i}" for i in range(40)]
+    for day in range(3):
+        take(tmp_path, T0 + timedelta(days=day), ads(*many))
+    # the locality selector broke: items still come, without their locality
+    broken = [Listing("a", "ad_board", {"text": t}) for t in many]
+    run, totals = take(tmp_path, T0 + timedelta(days=3), broken)
+    assert run.sites[0].status == "unhealthy"
+    assert "unhealthy_fill_rate_locality" in run.sites[0].errors
+    assert totals[("unique", "count")] == 40
+    assert ("unique", "new_vs_baseline") not in totals

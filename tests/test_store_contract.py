@@ -32,7 +32,7 @@ def run(sid: str = "s1", status: str = "running", day: int = 1, window: str = "w
                      is_baseline=sid == "s1", finished_at="" if status == "running" else at(day),
                      sites=(SiteRun("b", "profile_site", "ok", 3, 2, {}, {}, 0.5),
                             SiteRun("a", "ad_board", "ok", 5, 4, {"http_500": 2, "dns": 1},
-                                    {"x": 1}, 1.5)))
+                                    {"x": 1}, 1.5, {"locality": 4, "text": 3})))
 
 
 def ind(value: int, sid: str = "s1", category: str = "total", day: int = 1,

@@ -64,16 +64,20 @@ class Comparison:
     """Units and gone counts of one snapshot against its baseline and previous snapshot."""
 
     def __init__(self, consolidation: Consolidation, baseline: Earlier | None,
-                 previous: Earlier | None) -> None:
+                 previous: Earlier | None, compared: Iterable[str] | None = None) -> None:
+        """``compared``: the sites whose listings are compared (default: all); the others
+        are counted without new/still flags."""
         self.c = consolidation
         self.against = {"baseline": baseline, "previous": previous}
+        self.compared = None if compared is None else set(compared)
         self.distincts = _group_by(consolidation.uniques, "distinct")
         self.advertisers = _group_by(consolidation.uniques, "advertiser")
 
     def units(self) -> list[Unit]:
         out: list[Unit] = []
         for u in self.c.uniques:
-            flags = {a: None if e is None else (u.site, u.digest) not in e.listing_group
+            flags = {a: None if e is None or not self._compares(u.site)
+                     else (u.site, u.digest) not in e.listing_group
                      for a, e in self.against.items()}
             for scope in (u.site, SCOPE_ALL):
                 out.append(Unit("hits", scope, u.profile, weight=u.hits))
@@ -81,7 +85,8 @@ class Comparison:
                                 new_vs_previous=flags["previous"]))
         for label, members in self.distincts.items():
             rep = self.c.uniques[label]
-            flags = {a: None if e is None else not self._distinct_matches(members, e)
+            flags = {a: None if e is None or not self._compares(rep.site)
+                     else not self._distinct_matches(members, e)
                      for a, e in self.against.items()}
             for scope in (rep.site, SCOPE_ALL):
                 out.append(Unit("distinct", scope, rep.profile, new_vs_baseline=flags["baseline"],
@@ -95,7 +100,7 @@ class Comparison:
             for scope, scoped in [*by_site.items(), (SCOPE_ALL, members)]:
                 flags = {}
                 for a, groups in matched.items():
-                    if groups is None:
+                    if groups is None or (scope != SCOPE_ALL and not self._compares(scope)):
                         flags[a] = None
                     elif scope == SCOPE_ALL:
                         flags[a] = not groups
@@ -148,6 +153,9 @@ class Comparison:
                     out.append(Fingerprint(window_id, snapshot_id, "advertiser", u.site, digest,
                                            self.c.anchor(u.advertiser)))
         return out
+
+    def _compares(self, site: str) -> bool:
+        return self.compared is None or site in self.compared
 
     @staticmethod
     def _distinct_matches(members: list[UniqueListing], earlier: Earlier) -> bool:

@@ -73,13 +73,14 @@ def run_from(doc: dict[str, Any]) -> RunRecord:
 def _site_doc(site: SiteRun) -> dict[str, Any]:
     return {"site": site.site, "kind": site.kind, "status": site.status, "pages": site.pages,
             "items": site.items, "duration_s": site.duration_s,
-            "errors": _counts(site.errors), "dropped": _counts(site.dropped)}
+            "errors": _counts(site.errors), "dropped": _counts(site.dropped),
+            "filled": _counts(site.filled)}
 
 
 def _site_from(doc: dict[str, Any]) -> SiteRun:
     return SiteRun(doc["site"], doc["kind"], doc["status"], int(doc["pages"]), int(doc["items"]),
                    _uncount(doc.get("errors")), _uncount(doc.get("dropped")),
-                   float(doc["duration_s"]))
+                   float(doc["duration_s"]), _uncount(doc.get("filled")))
 
 
 def _counts(values: dict[str, int]) -> list[dict[str, Any]]:

@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS site_runs (
 CREATE TABLE IF NOT EXISTS site_run_counts (
     snapshot_id TEXT NOT NULL,
     site TEXT NOT NULL,
-    counter TEXT NOT NULL CHECK (counter IN ('error', 'dropped')),
+    counter TEXT NOT NULL CHECK (counter IN ('error', 'dropped', 'filled')),
     reason TEXT NOT NULL,
     value INTEGER NOT NULL,
     PRIMARY KEY (snapshot_id, site, counter, reason),
@@ -154,7 +154,8 @@ class SQLiteStore(Store):
                 (run.snapshot_id, site.site, site.kind, site.status, site.pages, site.items,
                  site.duration_s),
             )
-            for counter, values in (("error", site.errors), ("dropped", site.dropped)):
+            for counter, values in (("error", site.errors), ("dropped", site.dropped),
+                                    ("filled", site.filled)):
                 self._db.executemany(
                     "INSERT INTO site_run_counts VALUES (?, ?, ?, ?, ?)",
                     [(run.snapshot_id, site.site, counter, r, v) for r, v in values.items()],
@@ -199,14 +200,14 @@ class SQLiteStore(Store):
             "SELECT site, kind, status, pages, items, duration_s FROM site_runs "
             "WHERE snapshot_id = ? ORDER BY site", (data["snapshot_id"],)
         ):
-            counts: dict[str, dict[str, int]] = {"error": {}, "dropped": {}}
+            counts: dict[str, dict[str, int]] = {"error": {}, "dropped": {}, "filled": {}}
             for counter, reason, value in self._db.execute(
                 "SELECT counter, reason, value FROM site_run_counts "
                 "WHERE snapshot_id = ? AND site = ? ORDER BY reason", (data["snapshot_id"], site)
             ):
                 counts[counter][reason] = value
             sites.append(SiteRun(site, kind, status, pages, items, counts["error"],
-                                 counts["dropped"], duration))
+                                 counts["dropped"], duration, counts["filled"]))
         return RunRecord(**data, sites=tuple(sites))
 
     # -- indicators -------------------------------------------------------------
