@@ -15,7 +15,15 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 from parsel.csstranslator import HTMLTranslator
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from crawler.errors import ConfigError, ConfigErrors
 from crawler.listing import FIELDS
@@ -58,7 +66,12 @@ class Extractor(Strict):
         return self
 
 
-Selector = Annotated[Extractor, BeforeValidator(_shorthand)]
+Selector = Annotated[
+    Extractor,
+    BeforeValidator(_shorthand),
+    WithJsonSchema({"anyOf": [{"type": "string", "description": "a CSS selector"},
+                              Extractor.model_json_schema()]}),
+]
 
 
 class LoadMore(Strict):
@@ -72,6 +85,14 @@ class LoadMore(Strict):
     def _valid_css(cls, value: str) -> str:
         Extractor(css=value)
         return value
+
+
+class Politeness(Strict):
+    """Per-site overrides of the config's crawl settings (a slow or strict site)."""
+
+    concurrency: int | None = Field(default=None, ge=1, le=64)
+    delay_s: float | None = Field(default=None, ge=0.0, le=600.0)
+    page_budget: int | None = Field(default=None, ge=1)
 
 
 class ListPage(Strict):
@@ -92,6 +113,7 @@ class SiteDefinition(Strict):
     wait_for: str | None = None
     list_page: ListPage
     fields: dict[str, Selector] = Field(min_length=1)
+    politeness: Politeness = Politeness()
 
     @field_validator("fields")
     @classmethod
@@ -132,6 +154,18 @@ class SiteDefinition(Strict):
         if self.allowed_domains:
             return list(self.allowed_domains)
         return sorted({urlsplit(u).hostname or "" for u in start_urls} - {""})
+
+
+def json_schema() -> dict[str, object]:
+    """The published format of a site definition (docs/site-definition.schema.json)."""
+    schema = SiteDefinition.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "adcensus site definition"
+    schema["description"] = (
+        "One YAML file per site. Field names are crawler.listing.FIELDS; each is an "
+        "indicator or transient content. A selector is a CSS string, or "
+        "{css|xpath: ..., all: bool}.")
+    return schema
 
 
 def load_site(path: Path) -> SiteDefinition:

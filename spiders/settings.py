@@ -56,6 +56,9 @@ def process_settings(loaded: LoadedConfig) -> dict[str, Any]:
 def site_settings(loaded: LoadedConfig, site: SiteDefinition, use_browser: bool,
                   start_urls: list[str]) -> dict[str, Any]:
     crawl = loaded.config.crawl
+    polite = site.politeness
+    concurrency = polite.concurrency or crawl.concurrency
+    delay_s = crawl.delay_s if polite.delay_s is None else polite.delay_s
     schemes = sorted({urlsplit(u).scheme for u in start_urls})
     settings: dict[str, Any] = {
         **process_settings(loaded),
@@ -78,15 +81,15 @@ def site_settings(loaded: LoadedConfig, site: SiteDefinition, use_browser: bool,
         },
         "REMOTE_CONTROL_ENABLED": False,
         "COOKIES_ENABLED": True,
-        "CONCURRENT_REQUESTS": crawl.concurrency,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency,
-        "DOWNLOAD_DELAY": crawl.delay_s,
+        "CONCURRENT_REQUESTS": concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+        "DOWNLOAD_DELAY": delay_s,
         "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
-        "AUTOTHROTTLE_START_DELAY": max(crawl.delay_s, 0.5),
+        "AUTOTHROTTLE_START_DELAY": max(delay_s, 0.5),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
         "RETRY_TIMES": crawl.retries,
         "DOWNLOAD_TIMEOUT": crawl.download_timeout_s,
-        "CLOSESPIDER_PAGECOUNT": crawl.page_budget,
+        "CLOSESPIDER_PAGECOUNT": polite.page_budget or crawl.page_budget,
         "CLOSESPIDER_TIMEOUT": crawl.time_budget_s,
         "REDIRECT_MAX_TIMES": 10,
         "DNS_TIMEOUT": 10,
@@ -113,7 +116,7 @@ def site_settings(loaded: LoadedConfig, site: SiteDefinition, use_browser: bool,
                             "user_agent": crawl.user_agent},
             },
             # pages beyond the browser's capacity wait in Scrapy's queue, not in Chromium
-            "CONCURRENT_REQUESTS": min(crawl.concurrency, crawl.browser_pages),
-            "CONCURRENT_REQUESTS_PER_DOMAIN": min(crawl.concurrency, crawl.browser_pages),
+            "CONCURRENT_REQUESTS": min(concurrency, crawl.browser_pages),
+            "CONCURRENT_REQUESTS_PER_DOMAIN": min(concurrency, crawl.browser_pages),
         })
     return settings

@@ -113,3 +113,23 @@ def test_duplicate_names(tmp_path: Path) -> None:
     write(tmp_path, GOOD, "b.yaml")
     with pytest.raises(ConfigErrors, match="duplicate site name"):
         load_sites(tmp_path)
+
+
+def test_published_json_schema_is_current() -> None:
+    import json
+
+    from crawler.sites import json_schema
+
+    published = json.loads((SITES.parent / "docs" / "site-definition.schema.json").read_text())
+    assert published == json.loads(json.dumps(json_schema())), (
+        "docs/site-definition.schema.json is stale: regenerate it (see docs/SITES.md)")
+    # a selector may be written as a plain CSS string
+    assert {"type": "string", "description": "a CSS selector"} in \
+        published["properties"]["fields"]["additionalProperties"]["anyOf"]
+
+
+def test_politeness_overrides(tmp_path: Path) -> None:
+    site = load_site(write(tmp_path, GOOD + "politeness: {concurrency: 2, delay_s: 1.5}\n"))
+    assert site.politeness.concurrency == 2 and site.politeness.delay_s == 1.5
+    [error] = errors_of(write(tmp_path, GOOD + "politeness: {delay: 1}\n"))
+    assert error.key == "politeness.delay"

@@ -42,3 +42,13 @@ def test_images_are_never_fetched() -> None:
 
     assert abort_request(Req("image")) and abort_request(Req("media"))
     assert not abort_request(Req("document")) and not abort_request(Req("fetch"))
+
+
+def test_per_site_politeness_overrides(tmp_path: Path) -> None:
+    loaded = load_config(write_config(tmp_path, "http://127.0.0.1:1", concurrency=16))
+    site = next(s for s in loaded.sites if s.name == "annonstavlan")
+    site = site.model_copy(update={"politeness": site.politeness.model_copy(
+        update={"concurrency": 2, "delay_s": 1.5, "page_budget": 50})})
+    s = site_settings(loaded, site, True, ["http://127.0.0.1:1/"])
+    assert s["CONCURRENT_REQUESTS"] == 2 and s["DOWNLOAD_DELAY"] == 1.5
+    assert s["CLOSESPIDER_PAGECOUNT"] == 50

@@ -20,6 +20,14 @@ def add(commands: argparse._SubParsersAction) -> None:
                           help="files or directories (default: the config's sites.dir, else ./sites)")
     validate.add_argument("--config", type=Path, default=None)
     validate.set_defaults(func=validate_command)
+    check = sub.add_parser(
+        "check", help="crawl a few pages of one site and print field fill rates",
+        description="Crawl the first pages of one site (live) and print, per field, how often "
+        "it was filled. No content is printed. Exit 1 when no item was found.")
+    check.add_argument("name", help="the site's name")
+    check.add_argument("--config", type=Path, default=Path("adcensus.yaml"))
+    check.add_argument("--pages", type=int, default=20, help="page budget (default 20)")
+    check.set_defaults(func=check_command)
     parser.set_defaults(func=lambda args: parser.print_help() or EXIT_USAGE)
 
 
@@ -50,3 +58,14 @@ def validate_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print(f"ok: {count} site definition(s) valid")
     return 0
+
+
+def check_command(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from crawler.config import load_config
+
+    load_config(args.config)  # name the file and key of a bad config here, before a process
+    command = [sys.executable, "-m", "spiders.check", "--config", str(args.config),
+               "--site", args.name, "--pages", str(args.pages)]
+    return subprocess.run(command, check=False).returncode

@@ -1,0 +1,78 @@
+"""``python -m spiders.check``: crawl a few pages of one site and print, per field, how
+often it was filled, with no content, so a person can fix a site definition without
+reading ads. Run by ``adcensus sites check`` in its own process, like a snapshot."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from crawler.listing import FIELDS
+
+
+def report(site: object, pages: int, items: int, filled: dict[str, int],
+           errors: dict[str, int], dropped: dict[str, int], declared: Sequence[str]) -> str:
+    lines = [f"{site}: {pages} pages, {items} items"]
+    lines.append(f"  {'field':<12} {'tag':<18} {'filled':>7}  rate")
+    for name in declared:
+        n = filled.get(name, 0)
+        rate = f"{100 * n / items:5.1f} %" if items else "    -"
+        flag = "  <- never filled: check the selector" if items and not n else ""
+        lines.append(f"  {name:<12} {FIELDS[name].value:<18} {n:>7}  {rate}{flag}")
+    for title, counts in (("errors", errors), ("dropped", dropped)):
+        if counts:
+            lines.append(f"  {title}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    if not items:
+        lines.append("  no items: check list_page.items (and wait_for, for a browser site)")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="adcensus-sites-check")
+    parser.add_argument("--config", required=True, type=Path)
+    parser.add_argument("--site", required=True)
+    parser.add_argument("--pages", type=int, default=20)
+    args = parser.parse_args(argv)
+
+    from scheduler.snapshot_process import memory_tempdir  # same memory-only temp dir
+
+    import os
+    import shutil
+    import tempfile
+
+    tmp = memory_tempdir()
+    os.environ["TMPDIR"] = str(tmp)
+    tempfile.tempdir = str(tmp)
+    try:
+        from crawler.config import load_config
+        from crawler.errors import AdcensusError
+
+        try:
+            loaded = load_config(args.config)
+        except AdcensusError as exc:
+            print(f"adcensus: {exc}", file=sys.stderr)
+            return 2
+        site = next((s for s in loaded.sites if s.name == args.site), None)
+        if site is None:
+            names = ", ".join(s.name for s in loaded.sites)
+            print(f"adcensus: no site named {args.site!r} (sites: {names})", file=sys.stderr)
+            return 2
+        crawl = loaded.config.crawl.model_copy(update={"page_budget": args.pages,
+                                                       "log_level": "ERROR"})
+        loaded.config = loaded.config.model_copy(update={"crawl": crawl})
+
+        from spiders.crawl import crawl_sites
+
+        [collector] = crawl_sites(loaded, [site])
+        run = collector.site_run()
+        print(report(site.name, run.pages, run.items, run.filled, run.errors, run.dropped,
+                     list(site.fields)))
+        return 0 if run.items else 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
