@@ -42,6 +42,7 @@ class CrawlSection(Section):
     time_budget_s: int = Field(default=3_600, ge=10)  # per snapshot
     download_timeout_s: int = Field(default=30, ge=1, le=600)
     retries: int = Field(default=2, ge=0, le=10)
+    retry_backoff_s: float = Field(default=1.0, ge=0.0, le=300.0)  # doubles per attempt
     # false: fetch browser sites over plain HTTP (diagnosis; shows what the browser adds)
     browser: bool = True
     browser_executable: str | None = None

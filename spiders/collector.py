@@ -89,4 +89,6 @@ def reason_of(exc: BaseException) -> str:
         return _REASONS[name]
     if name == "IgnoreRequest" and "robots" in str(exc).lower():
         return "forbidden_by_robots_txt"
+    if name == "IgnoreRequest" and "redirect" in str(exc).lower():
+        return "too_many_redirects"
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()

@@ -61,6 +61,14 @@ def crawl_sites(
     return collectors
 
 
+def retry_reason(reason: str) -> str:
+    """Scrapy's retry reason ("429 Too Many Requests", "builtins.TimeoutError") as a key."""
+    head = reason.split()[0]
+    if head.isdigit():
+        return f"http_{head}"
+    return reason.rsplit(".", 1)[-1].replace("Error", "").lower() or "other"
+
+
 def _closed(crawler: Crawler, collector: SiteCollector) -> Callable[[object], None]:
     def record(result: object) -> None:
         collector.close()
@@ -74,6 +82,13 @@ def _closed(crawler: Crawler, collector: SiteCollector) -> Callable[[object], No
         retries = stats.get("retry/max_reached", 0)
         if retries:
             collector.errors["retries_exhausted"] += retries
+        filtered = stats.get("dupefilter/filtered", 0)
+        if filtered:
+            # a page asked for twice (or a redirect back to a page seen) was not fetched
+            collector.errors["duplicate_requests_filtered"] += filtered
+        for key, count in stats.items():
+            if key.startswith("retry/reason_count/"):
+                collector.errors[f"retried_{retry_reason(key.rsplit('/', 1)[1])}"] += count
         if hasattr(result, "value"):  # a Failure: the crawler itself broke
             collector.error(f"crawler_{type(result.value).__name__}")  # type: ignore[attr-defined]
             logger.error("crawl of %s ended with %s", collector.site,

@@ -39,3 +39,7 @@ def test_site_run_counts_and_status() -> None:
     run = collector.site_run()
     assert (run.status, run.pages, run.items) == ("ok", 1, 1)
     assert run.errors == {"http_500": 1} and run.dropped == {"no_field_filled": 1}
+
+
+def test_redirect_loops_have_a_reason() -> None:
+    assert reason_of(IgnoreRequest("max redirections reached")) == "too_many_redirects"

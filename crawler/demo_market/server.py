@@ -12,6 +12,7 @@ from collections.abc import Callable
 import uvicorn
 
 from crawler.demo_market.app import create_app
+from crawler.demo_market.faults import FaultInjector, Faults
 from crawler.demo_market.generator import Market, generate
 
 
@@ -31,8 +32,10 @@ def _loopback(host: str) -> str:
 class MarketServer:
     """A uvicorn server for `market` in a daemon thread; use as a context manager."""
 
-    def __init__(self, market: Market, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, market: Market, host: str = "127.0.0.1", port: int = 0,
+                 faults: Faults | None = None):
         self.market = market
+        self.faults = faults if faults is not None else Faults()
         self.host = _loopback(host)
         self._requested_port = port
         self.port: int | None = None
@@ -65,7 +68,7 @@ class MarketServer:
         self._sock = sock
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            create_app(self.market), host=self.host, port=self.port,
+            FaultInjector(create_app(self.market), self.faults), host=self.host, port=self.port,
             log_level="warning", access_log=False, lifespan="off", ws="none",
             log_config=None,  # leave the host process's logging alone
             timeout_graceful_shutdown=2,
