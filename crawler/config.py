@@ -43,6 +43,8 @@ class CrawlSection(Section):
     download_timeout_s: int = Field(default=30, ge=1, le=600)
     retries: int = Field(default=2, ge=0, le=10)
     retry_backoff_s: float = Field(default=1.0, ge=0.0, le=300.0)  # doubles per attempt
+    # the snapshot process with its browsers is stopped, site by site, above this
+    memory_limit_mb: int = Field(default=1536, ge=0)  # 0: no limit
     # false: fetch browser sites over plain HTTP (diagnosis; shows what the browser adds)
     browser: bool = True
     browser_executable: str | None = None
