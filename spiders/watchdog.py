@@ -23,8 +23,23 @@ logger = logging.getLogger(__name__)
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
+def _memory(pid: int) -> int:
+    """Proportional set size (shared pages split among their users), else RSS.
+
+    Chromium's processes share most of their pages; summing RSS would count them once
+    per process and overstate the tree several times."""
+    proc = Path("/proc") / str(pid)
+    try:
+        for line in (proc / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return int((proc / "statm").read_text().split()[1]) * PAGE
+
+
 def tree_rss_bytes(root: int | None = None) -> int:
-    """Resident memory of ``root`` (default: this process) and every descendant."""
+    """Memory (PSS) of ``root`` (default: this process) and every descendant."""
     root = os.getpid() if root is None else root
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -40,7 +55,7 @@ def tree_rss_bytes(root: int | None = None) -> int:
     while todo:
         pid = todo.pop()
         try:
-            total += int((Path("/proc") / str(pid) / "statm").read_text().split()[1]) * PAGE
+            total += _memory(pid)
         except OSError:
             continue
         todo.extend(children.get(pid, ()))
