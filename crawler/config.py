@@ -9,8 +9,11 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from crawler import __version__
 from crawler.consolidate.near import NearDuplicateSettings
@@ -66,6 +69,47 @@ class ConsolidationSection(Section):
     min_words: int = Field(default=5, ge=1, le=100)
 
 
+class ScheduleSection(Section):
+    """How `adcensus serve` runs scheduled snapshots (docs/OPERATIONS.md)."""
+
+    # job definitions only (function reference and config path): default <data_dir>/schedule.sqlite
+    job_store: str | None = None
+    timezone: str = "Europe/Stockholm"
+    # hard limit for a whole snapshot process (crawl, consolidation, write); past it the
+    # process is stopped and its run recorded as failed. Default: crawl.time_budget_s + 1800
+    time_budget_s: int | None = Field(default=None, ge=1)
+    # on SIGTERM/SIGINT, how long a running snapshot may go on before it is cancelled
+    stop_grace_s: int = Field(default=120, ge=0, le=86_400)
+    # how late a missed run may still start (once: missed runs are coalesced);
+    # None: however late, so a machine that was off still takes its catch-up snapshot
+    misfire_grace_s: int | None = Field(default=None, ge=1)
+    # `adcensus status` warns this many days before the baseline window (and its key) ends
+    window_warning_days: int = Field(default=14, ge=0, le=3_660)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as "
+                             "Europe/Stockholm)") from None
+        return value
+
+
+class PrivacySection(Section):
+    """Small-cell protection of outputs meant for people, and where the audit looks for
+    logs (docs/PRIVACY.md). The store always keeps exact counts."""
+
+    # "suppress": counts from 1 to threshold-1 shown as "<threshold", with secondary
+    # suppression; "cell_key": SCB's cell key method, small consistent noise per cell
+    method: Literal["suppress", "cell_key"] = "suppress"
+    # 3 at least: under it "<2" would say the count is exactly 1
+    threshold: int = Field(default=5, ge=3, le=1_000)
+    # directories where the operator keeps adcensus's logs; `adcensus audit` scans them
+    log_dirs: list[str] = []
+
+
 class Config(Section):
     store: str = "sqlite:///adcensus-data/adcensus.sqlite"
     data_dir: str = "adcensus-data"
@@ -73,7 +117,9 @@ class Config(Section):
     sites: SitesSection = SitesSection()
     crawl: CrawlSection = CrawlSection()
     baseline: BaselineSection = BaselineSection()
+    schedule: ScheduleSection = ScheduleSection()
     consolidation: ConsolidationSection = ConsolidationSection()
+    privacy: PrivacySection = PrivacySection()
 
 
 class LoadedConfig:
@@ -94,11 +140,25 @@ class LoadedConfig:
         return self._resolve(self.config.keys_dir) if self.config.keys_dir else self.data_dir / "keys"
 
     @property
+    def log_dirs(self) -> list[Path]:
+        return [self._resolve(d) for d in self.config.privacy.log_dirs]
+
+    @property
     def store_url(self) -> str:
         url = self.config.store
         if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
             return "sqlite:///" + str(self._resolve(url[len("sqlite:///") :]))
         return url
+
+    @property
+    def job_store_path(self) -> Path:
+        configured = self.config.schedule.job_store
+        return self._resolve(configured) if configured else self.data_dir / "schedule.sqlite"
+
+    @property
+    def snapshot_time_budget_s(self) -> int:
+        configured = self.config.schedule.time_budget_s
+        return configured if configured is not None else self.config.crawl.time_budget_s + 1800
 
     def enabled_sites(self) -> list[SiteDefinition]:
         wanted = self.config.sites.enabled
@@ -125,7 +185,9 @@ class LoadedConfig:
 
     def config_hash(self) -> str:
         payload = {
-            "config": self.config.model_dump(mode="json"),
+            # when and how snapshots are scheduled, and how outputs protect small cells,
+            # do not change what they count
+            "config": self.config.model_dump(mode="json", exclude={"schedule", "privacy"}),
             "sites": [s.model_dump(mode="json") for s in self.sites],
         }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()

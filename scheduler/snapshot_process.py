@@ -2,9 +2,15 @@
 
 One process per snapshot, so that every listing held in memory dies with it. Its
 temporary directory (Chromium's profile included) is on memory-backed storage and is
-removed on the way out, whatever the way out is.
+removed on the way out; after a kill -9, by whoever comes next (the runner that killed
+it, or the next snapshot: see ``sweep_stale_tempdirs``).
 
-Exit status: 0 complete, 3 partial (a site failed), 1 failed, 2 bad configuration.
+It holds the store's snapshot lock (scheduler/lock.py) from before the run record is
+written until it exits, so two snapshots of one store never overlap, whoever started
+them (`adcensus snapshot`, `adcensus serve`, or two of each).
+
+Exit status: 0 complete, 3 partial (a site failed), 1 failed, 2 bad configuration,
+4 skipped (another snapshot of this store is running).
 """
 
 from __future__ import annotations
@@ -12,21 +18,59 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-EXIT_COMPLETE, EXIT_FAILED, EXIT_CONFIG, EXIT_PARTIAL = 0, 1, 2, 3
+from scheduler.processes import alive as _alive
+
+if TYPE_CHECKING:
+    from crawler.config import LoadedConfig
+    from crawler.sites import SiteDefinition
+
+EXIT_COMPLETE, EXIT_FAILED, EXIT_CONFIG, EXIT_PARTIAL, EXIT_SKIPPED = 0, 1, 2, 3, 4
 MEMORY_DIRS = ("/dev/shm", "/run/shm")
+TEMPDIR_PREFIX = "adcensus-snapshot-"  # + "<pid>-"
+# Scrapy stops its crawlers with this reason on SIGTERM/SIGINT (spiders/crawl.py records
+# it as the error "closed_shutdown"): the crawl is incomplete and must not be counted
+STOPPED_BY_SIGNAL = "closed_shutdown"
+CANCELLED = "cancelled: the snapshot process was asked to stop (SIGTERM/SIGINT) mid-crawl"
 
 
 def memory_tempdir() -> Path:
     """A private temporary directory in RAM when the machine has one."""
+    prefix = f"{TEMPDIR_PREFIX}{os.getpid()}-"
     for candidate in MEMORY_DIRS:
         if os.path.isdir(candidate) and os.access(candidate, os.W_OK):
-            return Path(tempfile.mkdtemp(prefix="adcensus-", dir=candidate))
-    return Path(tempfile.mkdtemp(prefix="adcensus-"))
+            return Path(tempfile.mkdtemp(prefix=prefix, dir=candidate))
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def tempdirs(pid: int | None = None) -> list[Path]:
+    """The snapshot temporary directories on this machine, of one process or of all."""
+    pattern = f"{TEMPDIR_PREFIX}{pid if pid is not None else '*'}-*"
+    roots = [Path(d) for d in MEMORY_DIRS if os.path.isdir(d)] + [Path(tempfile.gettempdir())]
+    return sorted({p for root in roots for p in root.glob(pattern) if p.is_dir()})
+
+
+def remove_tempdirs(pid: int) -> None:
+    """Remove what a snapshot process killed with SIGKILL left in RAM (Chromium's profile)."""
+    for path in tempdirs(pid):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def sweep_stale_tempdirs() -> None:
+    """Remove the temporary directories of snapshot processes that no longer exist."""
+    for path in tempdirs():
+        try:
+            pid = int(path.name[len(TEMPDIR_PREFIX):].split("-", 1)[0])
+        except ValueError:
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,24 +78,25 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      description="Take one snapshot (run by `adcensus snapshot`).")
     parser.add_argument("--config", required=True, type=Path)
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--lock-fd", type=int, default=None,
+                        help="an inherited descriptor of the snapshot lock, already held "
+                        "(given by the scheduler's runner)")
     args = parser.parse_args(argv)
 
+    sweep_stale_tempdirs()
     tmp = memory_tempdir()
     # Chromium, Playwright's driver and Python all take TMPDIR: nothing lands on disk
     os.environ["TMPDIR"] = str(tmp)
     tempfile.tempdir = str(tmp)
     try:
-        return _run(args.config, quiet=args.quiet)
+        return _run(args.config, quiet=args.quiet, lock_fd=args.lock_fd)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _run(config_path: Path, quiet: bool) -> int:
+def _run(config_path: Path, quiet: bool, lock_fd: int | None = None) -> int:
     from crawler.config import load_config
     from crawler.errors import AdcensusError
-    from crawler.keys import KeyRing
-    from crawler.snapshot import Snapshot
-    from crawler.store import open_store
 
     try:
         loaded = load_config(config_path)
@@ -63,18 +108,45 @@ def _run(config_path: Path, quiet: bool) -> int:
         print(f"adcensus: {config_path}: no site is enabled", file=sys.stderr)
         return EXIT_CONFIG
 
+    from scheduler.lock import SKIPPED_RUNNING, SnapshotLock, lock_path
+
+    path = lock_path(loaded)
+    lock = SnapshotLock.inherited(path, lock_fd) if lock_fd is not None else SnapshotLock(path)
+    if not lock.acquire():
+        print(f"adcensus: {SKIPPED_RUNNING} (lock {path})", file=sys.stderr, flush=True)
+        return EXIT_SKIPPED
+    with lock:
+        return _snapshot(loaded, sites, quiet)
+
+
+def _snapshot(loaded: LoadedConfig, sites: Sequence[SiteDefinition], quiet: bool) -> int:
+    from crawler.keys import KeyRing
+    from crawler.snapshot import Snapshot
+    from crawler.store import open_store
     from spiders.crawl import crawl_sites  # Scrapy only in this process, only from here
 
     with open_store(loaded.store_url) as store:
         snapshot = Snapshot(store, KeyRing(loaded.keys_dir), loaded.config.baseline.window_days,
                             loaded.config_hash(), near_duplicates=loaded.near_duplicate_settings())
-        run = snapshot.begin()
-        label = "baseline" if run.is_baseline else "compared with the baseline"
-        _say(quiet, f"snapshot {run.snapshot_id} ({label}): crawling {len(sites)} site(s)")
+        cancellation = Cancellation()
         try:
+            run = snapshot.begin()
+            label = "baseline" if run.is_baseline else "compared with the baseline"
+            _say(quiet, f"snapshot {run.snapshot_id} ({label}): crawling {len(sites)} site(s)")
+            cancellation.crawling = True
             collectors = crawl_sites(loaded, sites, progress=None if quiet else _progress)
+            cancellation.crawling = False
+            signalled = cancellation.signalled or scrapy_saw_signal()
+            cancellation.install()  # Scrapy's handlers do nothing once its reactor stopped
+            if signalled or any(c.errors.get(STOPPED_BY_SIGNAL) for c in collectors):
+                # the crawl was cut short by a signal: what it saw is not a snapshot
+                raise Cancelled
             final = snapshot.finish({c.site: c.listings for c in collectors},
                                     [c.site_run() for c in collectors])
+        except (Cancelled, KeyboardInterrupt):
+            snapshot.fail(CANCELLED)
+            _say(quiet, f"snapshot {snapshot.snapshot_id}: failed ({CANCELLED})")
+            return EXIT_FAILED
         except BaseException as exc:
             snapshot.fail(f"error: {type(exc).__name__}")
             raise
@@ -83,6 +155,43 @@ def _run(config_path: Path, quiet: bool) -> int:
     _say(quiet, f"snapshot {final.snapshot_id}: {final.status}"
                 + (f" ({final.reason})" if final.reason else ""))
     return {"complete": EXIT_COMPLETE, "partial": EXIT_PARTIAL}.get(final.status, EXIT_FAILED)
+
+
+class Cancelled(BaseException):
+    """SIGTERM or SIGINT: the snapshot ends without counting anything."""
+
+
+def scrapy_saw_signal() -> bool:
+    """Whether Scrapy's shutdown handler ran: on the first signal it puts its "kill"
+    handler in its place (on the second, SIG_IGN). A signal that came before any spider
+    opened leaves no "shutdown" close reason to see."""
+    handler = signal.getsignal(signal.SIGTERM)
+    return handler == signal.SIG_IGN or getattr(handler, "__name__", "") == "_signal_kill"
+
+
+class Cancellation:
+    """SIGTERM and SIGINT cancel the snapshot wherever they arrive, and the run is
+    recorded as cancelled: before the crawl and after it, by raising ``Cancelled``;
+    during it Scrapy's own handlers take over once its reactor runs (the spiders close
+    with "shutdown"), and until then the reactor is stopped and the signal remembered
+    (an exception raised inside Twisted would be swallowed by it)."""
+
+    def __init__(self) -> None:
+        self.crawling = False
+        self.signalled = False
+        self.install()
+
+    def install(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._handle)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.signalled = True
+        if not self.crawling:
+            raise Cancelled
+        reactor = sys.modules.get("twisted.internet.reactor")
+        if reactor is not None and getattr(reactor, "running", False):
+            reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]
 
 
 def _progress(collectors: Sequence[object], done: bool) -> None:

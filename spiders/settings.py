@@ -3,11 +3,14 @@
 Privacy first: no HTTP cache, no job directory, no telnet console, no stats dump, no
 feeds, a log formatter that writes no items or listing URLs. Chromium gets no disk
 cache and no crash reporter; its profile lives in the snapshot's memory-backed
-temporary directory (see scheduler/snapshot_process.py).
+temporary directory (see scheduler/snapshot_process.py), and so does its HOME: Chromium
+writes a crash database and caches under HOME whatever its profile directory is.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,6 +39,22 @@ def abort_request(request: Any) -> bool:
     # images, media and fonts carry nothing we count; not fetching them saves time and
     # keeps pictures of people out of the browser's memory altogether
     return request.resource_type in ("image", "media", "font")
+
+
+def browser_home() -> str:
+    """Where Chromium's HOME goes: inside the temporary directory, which the snapshot
+    process (and `adcensus sites check`) put on memory-backed storage and remove."""
+    return os.path.join(tempfile.gettempdir(), "browser-home")
+
+
+def browser_env(home: str) -> dict[str, str]:
+    # without this Chromium writes "Crash Reports" (a crash dump holds page memory) under
+    # ~/.config/chromium and a dconf cache under ~/.cache, outside the temporary directory;
+    # and the browser needs none of our secrets (window keys, store credentials)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "ADCENSUS_"))}
+    env.update(HOME=home, XDG_CONFIG_HOME=f"{home}/.config", XDG_CACHE_HOME=f"{home}/.cache",
+               XDG_DATA_HOME=f"{home}/.local/share")
+    return env
 
 
 def process_settings(loaded: LoadedConfig) -> dict[str, Any]:
@@ -102,7 +121,9 @@ def site_settings(loaded: LoadedConfig, site: SiteDefinition, use_browser: bool,
         "DNS_TIMEOUT": 10,
     }
     if use_browser and site.render == "browser":
-        launch: dict[str, Any] = {"headless": True, "args": CHROMIUM_ARGS}
+        home = browser_home()
+        launch: dict[str, Any] = {"headless": True, "env": browser_env(home),
+                                  "args": [*CHROMIUM_ARGS, f"--crash-dumps-dir={home}/crash"]}
         executable = loaded.browser_executable()
         if executable:
             launch["executable_path"] = executable

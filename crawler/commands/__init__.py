@@ -13,6 +13,11 @@ MODULES = (
     "crawler.commands.snapshot",
     "crawler.commands.summary",
     "crawler.commands.sites",
+    "crawler.commands.schedule",
+    "crawler.commands.serve",
+    "crawler.commands.status",
+    "crawler.commands.audit",
+    "crawler.commands.keys",
 )
 
 EXIT_USAGE = 2

@@ -16,6 +16,9 @@ MEMBERS_DEFAULT_LIMIT = 24
 MEMBERS_MAX_LIMIT = 100
 
 ROBOTS = "User-agent: *\nDisallow: /__market/\n"
+# a 1x1 transparent GIF: what every picture URL of the market returns
+PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c"
+                      "00000000010001000002024401003b")
 
 
 class _BadParam(ValueError):
@@ -50,6 +53,9 @@ def create_app(market: Market) -> Starlette:
 
     async def robots(request: Request) -> Response:
         return PlainTextResponse(ROBOTS)
+
+    async def image(request: Request) -> Response:
+        return Response(PIXEL, media_type="image/gif")
 
     async def index(request: Request) -> Response:
         return HTMLResponse(static["index"])
@@ -156,6 +162,7 @@ def create_app(market: Market) -> Starlette:
         Route("/sites/profilkatalogen/api/profile/{profile_id}", api_profile),
         Route("/sites/sockerdejt/", members_page),
         Route("/sites/sockerdejt/api/members", api_members),
+        Route("/sites/{site}/img/{name}", image),
         Route("/__market/advance", advance, methods=["POST"]),
         Route("/__market/state", state),
     ]
@@ -165,6 +172,8 @@ def create_app(market: Market) -> Starlette:
 def _profile_json(hit_id: str, p: Posting) -> dict:
     f = p.fields
     out: dict = {"id": hit_id, "name": f["name"], "city": f["locality"]}
+    if p.image:
+        out["image"] = p.image
     for key in ("age", "gender", "languages", "orientation", "nationality", "ethnicity"):
         if key in f:
             out[key] = f[key]
@@ -176,6 +185,10 @@ def _profile_json(hit_id: str, p: Posting) -> dict:
 def _member_json(hit_id: str, p: Posting) -> dict:
     f = p.fields
     out: dict = {"id": hit_id, "alias": f["name"], "city": f["locality"]}
+    if p.image:
+        # with canaries the market shows a picture and a link to each member's page
+        out["image"] = p.image
+        out["url"] = f"/sites/sockerdejt/medlem/{hit_id}"
     for key in ("age", "gender", "languages"):
         if key in f:
             out[key] = f[key]

@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, replace
 
 from crawler.demo_market import vocabulary as v
+from crawler.demo_market.canaries import Canaries, plant
 from crawler.demo_market.truth import Truth, compute_truth
 
 VARIANT_KINDS = ("wording", "price", "reorder", "locality")
@@ -73,6 +74,8 @@ class Posting:
     variant_of: int | None = None
     variant_kind: str | None = None
     locality_shown: str | None = None  # a spelling variant of `locality`, when shown
+    price_text: str | None = None  # the price as shown, when not "<price> kr" (canaries)
+    image: str | None = None  # a picture's URL path (canaries: the market has no pictures)
 
     def live(self, day: int) -> bool:
         return self.start_day <= day < self.end_day
@@ -123,7 +126,7 @@ def displayed_fields(p: Posting) -> dict[str, str]:
             out[key] = getattr(p, key)
     out["text"] = p.text
     if p.price is not None:
-        out["price"] = f"{p.price} kr"
+        out["price"] = p.price_text or f"{p.price} kr"
     for key in ("phone", "email", "handle"):
         if getattr(p, key) is not None:
             out[key] = getattr(p, key)
@@ -139,8 +142,10 @@ class Market:
     """The generated market plus a clock (`day`); safe to read from server threads."""
 
     def __init__(self, *, seed: int, listings: int, horizon_days: int,
-                 advertisers: list[Advertiser], postings: list[Posting], hits: list[Hit]):
+                 advertisers: list[Advertiser], postings: list[Posting], hits: list[Hit],
+                 canaries: Canaries | None = None):
         self.seed = seed
+        self.canaries = canaries
         self.listings = listings
         self.horizon_days = horizon_days
         self.sites = tuple(DemoSite(*s) for s in v.SITES)
@@ -218,8 +223,12 @@ class Market:
         return compute_truth(self, day, baseline_day, previous_day)
 
 
-def generate(seed: int = 1, listings: int = 2000, horizon_days: int = 60) -> Market:
-    """Draw a market with exactly `listings` postings live at day 0."""
+def generate(seed: int = 1, listings: int = 2000, horizon_days: int = 60,
+             canaries: bool = False) -> Market:
+    """Draw a market with exactly `listings` postings live at day 0.
+
+    ``canaries``: plant a unique string in every content field (canaries.py); the
+    market's entities and ground truth are otherwise the same as without."""
     if listings < 1:
         raise ValueError("listings must be >= 1")
     if horizon_days < 0:
@@ -230,8 +239,11 @@ def generate(seed: int = 1, listings: int = 2000, horizon_days: int = 60) -> Mar
     b.baseline(listings)
     for day in range(1, horizon_days + 1):
         b.arrivals(day, listings)
+    advertisers, postings, hits, planted = b.advertisers, b.postings, b.hits, None
+    if canaries:
+        advertisers, postings, hits, planted = plant(seed, advertisers, postings, hits)
     return Market(seed=seed, listings=listings, horizon_days=horizon_days,
-                  advertisers=b.advertisers, postings=b.postings, hits=b.hits)
+                  advertisers=advertisers, postings=postings, hits=hits, canaries=planted)
 
 
 _WORD = re.compile(r"\w+")

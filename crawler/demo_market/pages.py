@@ -70,8 +70,17 @@ def ad_detail(p: Posting) -> str:
         for key, cls in (("phone", "telefon"), ("email", "epost"), ("handle", "handle"))
         if key in f
     )
+    if p.image:
+        # with canaries the page carries what real ones do: contact links as well
+        contact += "".join(
+            f'<a class="{cls}" href="{scheme}:{escape(f[key])}">{label}</a>'
+            for key, cls, scheme, label in (("email", "mejla", "mailto", "Mejla"),
+                                            ("phone", "ring", "tel", "Ring"))
+            if key in f
+        )
+    image = f'<img class="bild" src="{escape(p.image)}" alt="">' if p.image else ""
     body = (
-        f'<article class="annons"><h1 class="rubrik">{escape(f["title"])}</h1>'
+        f'<article class="annons"><h1 class="rubrik">{escape(f["title"])}</h1>{image}'
         f'<p class="ort">{escape(f["locality"])}</p>{optional}'
         f'<div class="text">{text}</div><p class="pris">{escape(f["price"])}</p>'
         f'<p class="kontakt">{contact}</p></article>'
@@ -140,6 +149,12 @@ _PROFILE_JS = _JS_COMMON + """
       const p = await r.json();
       const section = el("section", "profile");
       section.appendChild(el("h1", "name", p.name));
+      if (p.image) {
+        const img = el("img", "photo");
+        img.src = p.image;
+        img.alt = "";
+        section.appendChild(img);
+      }
       const dl = document.createElement("dl");
       const rows = [["city", "City"], ["age", "Age"], ["gender", "Gender"],
                     ["languages", "Languages"], ["orientation", "Orientation"],
@@ -199,6 +214,17 @@ _MEMBERS_JS = _JS_COMMON + """
   function card(m) {
     const d = el("div", "member");
     d.appendChild(el("h2", "alias", m.alias));
+    if (m.image) {
+      const img = el("img", "bild");
+      img.src = m.image;
+      img.alt = "";
+      d.appendChild(img);
+    }
+    if (m.url) {
+      const a = el("a", "profil", "Profil");
+      a.href = m.url;
+      d.appendChild(a);
+    }
     d.appendChild(el("span", "stad", m.city));
     for (const [key, cls] of [["age", "alder"], ["gender", "kon"], ["languages", "sprak"]]) {
       if (m[key] !== undefined && m[key] !== null) d.appendChild(el("span", cls, m[key]));

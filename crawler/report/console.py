@@ -1,12 +1,15 @@
 """A readable terminal summary of the latest snapshots: counts per site and locality,
-new and gone against the baseline. Read from the store, so it shows what was kept."""
+new and gone against the baseline. Read from the store, so it shows what was kept, with
+small-cell protection (crawler/disclosure.py) over every count it prints."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable
 
-from crawler.records import SCOPE_ALL, RunRecord
-from crawler.store.base import Store
+from crawler.disclosure import Protection, Shown, Table, protect
+from crawler.records import SCOPE_ALL, Indicator, RunRecord
+from crawler.store.base import Store, indicator_key
 
 NOTE = ("hits: items seen; unique: exact copies removed (the 2020 definition); distinct: "
         "near-duplicates merged too;\nadvert.: listings linked by shared contacts or text. "
@@ -15,22 +18,62 @@ NOTE = ("hits: items seen; unique: exact copies removed (the 2020 definition); d
         "baseline.")
 
 
-def summary(store: Store, top_localities: int = 10) -> str:
+def summary(store: Store, top_localities: int = 10, protection: Protection | None = None) -> str:
+    """The summary; ``protection`` defaults to threshold suppression at 5."""
+    protection = protection or Protection()
     done = [r for r in store.runs() if r.status in ("complete", "partial")]
     if not done:
         return "No complete snapshot in the store yet."
     latest = done[-1]
     baseline = next(r for r in done if r.window_id == latest.window_id)
+    totals = store.indicators(snapshot_id=latest.snapshot_id, breakdown="total")
+    localities = store.indicators(snapshot_id=latest.snapshot_id, scope=SCOPE_ALL,
+                                  level="unique", breakdown="locality")
+    ranked = _ranked(localities, top_localities)
+    shown = protect(_table(totals, localities, ranked), protection)
     lines = [_heading(latest, baseline), ""]
-    lines += _site_table(store, latest)
+    lines += _site_table(totals, latest, shown)
     lines += ["", f"Top localities, unique listings (all sites, snapshot {latest.snapshot_id}):"]
-    lines += _localities(store, latest, top_localities)
+    lines += _localities(localities, ranked, shown)
     failed = [r for r in store.runs() if r.status == "failed"]
     if failed:
         lines += ["", f"{len(failed)} failed run(s); the last: {failed[-1].snapshot_id}: "
                       f"{failed[-1].reason}"]
-    lines += ["", NOTE]
+    lines += ["", NOTE, protection.legend()]
     return "\n".join(lines)
+
+
+# the site table's columns: (heading, level, measure)
+COLUMNS = [("hits", "hits", "count"), ("unique", "unique", "count"),
+           ("distinct", "distinct", "count"), ("advert.", "advertisers", "count"),
+           ("new", "unique", "new_vs_baseline"), ("gone", "unique", "gone_vs_baseline")]
+
+
+def _ranked(localities: list[Indicator], top: int) -> list[Indicator]:
+    count = [i for i in localities if i.measure == "count"]
+    return sorted(count, key=lambda i: (-i.value, i.category))[:top]
+
+
+def _table(totals: list[Indicator], localities: list[Indicator],
+           ranked: list[Indicator]) -> Table:
+    """Every count the summary prints, with the sums a reader could use against them."""
+    shown_localities = {i.category for i in ranked}
+    table = Table({indicator_key(i): i.value for i in totals})
+    for i in localities:
+        if i.category in shown_localities and i.measure in ("count", "new_vs_baseline"):
+            table.cells[indicator_key(i)] = i.value
+    scopes = {i.scope for i in totals}
+    sid = totals[0].snapshot_id if totals else ""
+    for _, level, measure in COLUMNS:
+        table.add_line((sid, SCOPE_ALL, level, measure, "total", "total"),
+                       [(sid, s, level, measure, "total", "total") for s in scopes if s != SCOPE_ALL])
+    # when every locality is listed, they add up to the total of all sites
+    for measure in ("count", "new_vs_baseline"):
+        listed = [k for k in table.cells if k[4] == "locality" and k[3] == measure]
+        if len(listed) == len({i.category for i in localities
+                                if i.measure == measure and i.value}):
+            table.add_line((sid, SCOPE_ALL, "unique", measure, "total", "total"), listed)
+    return table
 
 
 def _heading(latest: RunRecord, baseline: RunRecord) -> str:
@@ -39,21 +82,19 @@ def _heading(latest: RunRecord, baseline: RunRecord) -> str:
     return f"Snapshot {latest.snapshot_id}, compared with baseline {baseline.snapshot_id}"
 
 
-def _site_table(store: Store, run: RunRecord) -> list[str]:
-    values: dict[str, dict[str, int]] = defaultdict(dict)
-    for ind in store.indicators(snapshot_id=run.snapshot_id, breakdown="total"):
-        values[ind.scope][f"{ind.level}/{ind.measure}"] = ind.value
-    columns = [("hits", "hits/count"), ("unique", "unique/count"),
-               ("distinct", "distinct/count"), ("advert.", "advertisers/count"),
-               ("new", "unique/new_vs_baseline"), ("gone", "unique/gone_vs_baseline")]
+def _site_table(totals: list[Indicator], run: RunRecord,
+                shown: dict[Hashable, Shown]) -> list[str]:
+    values: dict[str, dict[tuple[str, str], tuple[str, ...]]] = defaultdict(dict)
+    for ind in totals:
+        values[ind.scope][ind.level, ind.measure] = indicator_key(ind)
     status = {s.site: s for s in run.sites}
-    header = f"{'site':<16} {'kind':<18} " + " ".join(f"{c:>8}" for c, _ in columns) + "  status"
+    header = f"{'site':<16} {'kind':<18} " + " ".join(f"{c:>8}" for c, _, _ in COLUMNS) + "  status"
     lines = [header, "-" * len(header)]
     for scope in [s for s in sorted(values) if s != SCOPE_ALL] + [SCOPE_ALL]:
         row = values.get(scope, {})
         site = status.get(scope)
         kind = site.kind if site else ""
-        cells = " ".join(f"{_cell(row, key):>8}" for _, key in columns)
+        cells = " ".join(f"{_cell(row, (level, measure), shown):>8}" for _, level, measure in COLUMNS)
         health = site.status if site else ""
         if site and site.errors:
             health += " (" + ", ".join(f"{k} {v}" for k, v in site.errors.items()) + ")"
@@ -65,16 +106,23 @@ def _site_table(store: Store, run: RunRecord) -> list[str]:
     return lines
 
 
-def _cell(row: dict[str, int], key: str) -> str:
-    return str(row[key]) if key in row else "-"
+def _cell(row: dict[tuple[str, str], tuple[str, ...]], key: tuple[str, str],
+          shown: dict[Hashable, Shown]) -> str:
+    return shown[row[key]].text if key in row else "-"
 
 
-def _localities(store: Store, run: RunRecord, top: int) -> list[str]:
-    rows = store.indicators(snapshot_id=run.snapshot_id, scope=SCOPE_ALL, level="unique",
-                            breakdown="locality")
-    count = {i.category: i.value for i in rows if i.measure == "count"}
-    new = {i.category: i.value for i in rows if i.measure == "new_vs_baseline"}
-    ranked = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+def _localities(localities: list[Indicator], ranked: list[Indicator],
+                shown: dict[Hashable, Shown]) -> list[str]:
+    new = {i.category: indicator_key(i) for i in localities if i.measure == "new_vs_baseline"}
     lines = [f"  {'locality':<20} {'unique':>7} {'new':>7}"]
-    lines += [f"  {name:<20} {value:>7} {new.get(name, 0) if new else '-':>7}" for name, value in ranked]
+    # ordered by what is shown, hidden counts last by name: a place in a ranking by the
+    # exact count would bound a hidden count, or the sign of a cell's noise
+    def order(i: Indicator) -> tuple[bool, int, str]:
+        value = shown[indicator_key(i)].value
+        return (value is None, -(value or 0), i.category)
+
+    ranked = sorted(ranked, key=order)
+    for i in ranked:
+        fresh = shown[new[i.category]].text if i.category in new else ("0" if new else "-")
+        lines.append(f"  {i.category:<20} {shown[indicator_key(i)].text:>7} {fresh:>7}")
     return lines

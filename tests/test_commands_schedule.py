@@ -1,0 +1,132 @@
+"""`adcensus schedule add|list|remove|run-now`: jobs in a real SQLite job store, and bad
+input refused with the option named and exit status 2."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler.cli import main
+from scheduler.service import list_jobs
+from tests.scheduler_support import loaded, scheduled_config
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    return scheduled_config(tmp_path, "http://127.0.0.1:9")
+
+
+def adcensus(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_add_list_remove(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = adcensus(capsys, "schedule", "add", "weekly", "--config", str(config))
+    assert status == 0 and "added snapshot-weekly: snapshot every Monday at 03:00" in out
+    status, out, _ = adcensus(capsys, "schedule", "add", "monthly", "--day", "15",
+                              "--config", str(config))
+    assert status == 0 and "snapshot-monthly-15" in out
+    status, out, _ = adcensus(capsys, "schedule", "add", "--cron", "30 4 * * 5", "--id", "fridays",
+                              "--config", str(config))
+    assert status == 0 and "added fridays" in out
+
+    jobs = {j.id: j for j in list_jobs(loaded(config))}
+    assert set(jobs) == {"snapshot-weekly", "snapshot-monthly-15", "fridays"}
+    assert jobs["snapshot-weekly"].next_run_time.strftime("%a %H:%M") == "Mon 03:00"
+    assert jobs["snapshot-monthly-15"].next_run_time.day == 15
+    assert jobs["fridays"].next_run_time.strftime("%a %H:%M") == "Fri 04:30"
+    assert str(jobs["fridays"].next_run_time.tzinfo) == "Europe/Stockholm"
+    assert all(j.kind == "snapshot" and j.config == str(config) for j in jobs.values())
+
+    status, out, _ = adcensus(capsys, "schedule", "list", "--config", str(config))
+    assert status == 0 and [line.split()[0] for line in out.splitlines()] == [
+        "fridays", "snapshot-weekly", "snapshot-monthly-15"]  # by next run time
+
+    status, out, _ = adcensus(capsys, "schedule", "remove", "fridays", "--config", str(config))
+    assert status == 0 and {j.id for j in list_jobs(loaded(config))} == {
+        "snapshot-weekly", "snapshot-monthly-15"}
+
+
+def test_the_job_store_holds_definitions_only(config: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    adcensus(capsys, "schedule", "add", "weekly", "--config", str(config))
+    db = sqlite3.connect(loaded(config).job_store_path)
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    columns = {row[1] for row in db.execute("PRAGMA table_info(apscheduler_jobs)")}
+    db.close()
+    assert tables <= {"apscheduler_jobs", "adcensus_executions", "sqlite_sequence"}
+    assert columns == {"id", "next_run_time", "job_state"}
+    job = list_jobs(loaded(config))[0]
+    assert job.config == str(config)  # the one argument: a path
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--cron", "0 3 * *"], "--cron '0 3 * *': expected 5 fields"),
+    (["--cron", "0 99 * * 1"], "--cron '0 99 * * 1' is not a valid cron expression"),
+    (["--cron", "0 3 * * 9"], "'9' in day-of-week"),
+    (["--at", "2020-08-15T03:00"], "--at '2020-08-15T03:00' is in the past"),
+    (["--at", "soon"], "--at 'soon' is not a date and time"),
+    (["monthly", "--day", "40"], "--day 40: a day of the month is 1-31"),
+    (["weekly", "--time", "3 o'clock"], "--time \"3 o'clock\" is not a time of day"),
+    (["weekly", "--day", "15"], "--day goes with the monthly preset"),
+    (["weekly", "--cron", "0 3 * * 1"], "got a preset and --cron"),
+    ([], "give one of: a preset"),
+    (["weekly", "--kind", "horoscope"], "unknown job kind 'horoscope' (known: snapshot)"),
+])
+def test_bad_schedule_input_is_named(config: Path, capsys: pytest.CaptureFixture[str],
+                                     args: list[str], message: str) -> None:
+    status, out, err = adcensus(capsys, "schedule", "add", *args, "--config", str(config))
+    assert status == 2, err
+    assert message in err and "Traceback" not in err
+    assert list_jobs(loaded(config)) == []
+
+
+def test_unknown_preset(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["schedule", "add", "daily", "--config", str(config)])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'daily' (choose from 'weekly', 'monthly')" in capsys.readouterr().err
+
+
+def test_existing_and_unknown_jobs(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    adcensus(capsys, "schedule", "add", "weekly", "--config", str(config))
+    status, _, err = adcensus(capsys, "schedule", "add", "weekly", "--config", str(config))
+    assert status == 2 and "a job named 'snapshot-weekly' exists already" in err
+    status, out, _ = adcensus(capsys, "schedule", "add", "weekly", "--weekday", "wed",
+                              "--replace", "--config", str(config))
+    assert status == 0 and "every Wednesday" in out and len(list_jobs(loaded(config))) == 1
+    for action in ("remove", "run-now"):
+        status, _, err = adcensus(capsys, "schedule", action, "nope", "--config", str(config))
+        assert status == 2 and "no job named 'nope'" in err
+
+
+def test_unknown_config_is_named_with_exit_2(tmp_path: Path) -> None:
+    # a real process: the exit status a shell or systemd sees
+    missing = tmp_path / "nowhere.yaml"
+    for args in (["schedule", "add", "weekly"], ["serve"], ["status"]):
+        result = subprocess.run([sys.executable, "-m", "crawler.cli", *args, "--config",
+                                 str(missing)], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2, args
+        assert f"{missing}: file not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_schedule_section_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = scheduled_config(tmp_path, "http://127.0.0.1:9", {"timezone": "Europe/Stokholm"})
+    status, _, err = adcensus(capsys, "schedule", "list", "--config", str(config))
+    assert status == 2 and "schedule.timezone" in err
+    assert "unknown time zone 'Europe/Stokholm'" in err
+
+
+@pytest.mark.parametrize("command", [["schedule"], ["schedule", "add"], ["schedule", "list"],
+                                     ["schedule", "remove"], ["schedule", "run-now"], ["serve"],
+                                     ["status"]])
+def test_each_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([*command, "--help"])
+    assert exit_.value.code == 0 and "usage: adcensus" in capsys.readouterr().out
