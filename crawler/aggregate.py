@@ -3,22 +3,26 @@
 Pure core: a ``Unit`` is categories and flags, never content. Each level counts its own
 units: a hit, a unique listing, a distinct listing, an advertiser. A unit belongs to
 one scope (a site, or "all"), so an advertiser on two sites is one unit in each site
-and one unit in "all": counted once per scope, never twice.
+and one unit in "all": counted once per scope, never twice. A unit of "all" whose
+locality lies in a Swedish län is counted once more in that county's scope, so every
+breakdown exists per län too (an advertiser in its one chosen locality's län).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from crawler.normalise import Profile
-from crawler.records import LEVELS, SCOPE_ALL, Indicator
+from crawler.normalise.geography import COUNTIES
+from crawler.records import LEVELS, SCOPE_ALL, Indicator, county_scope, is_site_scope
 
 BREAKDOWNS = (
-    "total", "site_kind", "locality", "kommun", "county", "country", "language", "gender",
-    "gender_detail", "age_band", "orientation", "nationality", "ethnicity",
+    "total", "site", "site_kind", "locality", "kommun", "county", "country", "language",
+    "gender", "gender_detail", "age_band", "orientation", "nationality", "ethnicity",
 )
+COUNTY_SCOPES = tuple(county_scope(c) for c in COUNTIES)
 TOTAL = "total"
 COMPARISONS = ("baseline", "previous")
 
@@ -39,6 +43,9 @@ class Unit:
 def categories(profile: Profile, breakdown: str) -> tuple[str, ...]:
     if breakdown == TOTAL:
         return (TOTAL,)
+    if breakdown == "site":
+        # an advertiser on several sites counts under its home listing's site
+        return (profile.site,)
     if breakdown == "site_kind":
         return (profile.kind,)
     if breakdown == "language":
@@ -67,14 +74,17 @@ def aggregate(
             if new is not None:
                 compared.add(against)
                 measures.append(f"new_vs_{against}" if new else f"still_vs_{against}")
-        # hits are counted, never compared: a hit has no identity of its own
-        for breakdown in BREAKDOWNS:
-            for category in categories(unit.profile, breakdown):
-                for measure in measures if unit.level != "hits" else ("count",):
-                    counts[unit.scope, unit.level, measure, breakdown, category] += unit.weight
-        if unit.reach is not None:
-            for measure in measures:
-                counts[unit.scope, unit.level, measure, "reach", unit.reach] += 1
+        for scope in scopes_of(unit):
+            # hits are counted, never compared: a hit has no identity of its own
+            for breakdown in BREAKDOWNS:
+                if breakdown == "site" and is_site_scope(scope):
+                    continue  # a site's own scope: its one category would be its total
+                for category in categories(unit.profile, breakdown):
+                    for measure in measures if unit.level != "hits" else ("count",):
+                        counts[scope, unit.level, measure, breakdown, category] += unit.weight
+            if unit.reach is not None:
+                for measure in measures:
+                    counts[scope, unit.level, measure, "reach", unit.reach] += 1
 
     for (level, measure, scope), value in (gone or {}).items():
         compared.add(measure.split("_vs_")[1])
@@ -82,7 +92,7 @@ def aggregate(
     unhealthy = set(not_comparable)
     # totals are written even when zero, so "nothing seen" is stated, not missing; an
     # unhealthy site was not compared, so it states no zero "gone"
-    for scope in [*scopes, SCOPE_ALL]:
+    for scope in [*scopes, SCOPE_ALL, *COUNTY_SCOPES]:
         for level in LEVELS:
             counts[scope, level, "count", TOTAL, TOTAL] += 0
             if level == "hits" or scope in unhealthy:
@@ -101,7 +111,33 @@ def aggregate(
             breakdown=breakdown,
             category=category,
             value=value,
-            comparable=not unhealthy if scope == SCOPE_ALL else scope not in unhealthy,
+            comparable=scope not in unhealthy if is_site_scope(scope) else not unhealthy,
         )
         for (scope, level, measure, breakdown, category), value in sorted(counts.items())
     ]
+
+
+def scopes_of(unit: Unit) -> Iterator[str]:
+    yield unit.scope
+    if unit.scope == SCOPE_ALL and unit.profile.county in COUNTIES:
+        yield county_scope(unit.profile.county)
+
+
+def county_gone(units: Iterable[Unit],
+                earlier: Mapping[str, Mapping[str, int]]) -> dict[tuple[str, str, str], int]:
+    """Unique listings gone per county scope: ``earlier`` maps "baseline"/"previous" to
+    that snapshot's unique count per county scope; what was there and is not still now
+    is gone. Unique listings only: a unique listing is matched one to one, so the
+    difference is exact (distinct listings and advertisers merge and split between
+    snapshots, and are compared per site by their groups instead). A listing whose
+    stated locality moved to another län counts as still in the new one."""
+    still: Counter[tuple[str, str]] = Counter()
+    for unit in units:
+        if unit.level != "unique" or unit.scope != SCOPE_ALL:
+            continue
+        for scope in list(scopes_of(unit))[1:]:
+            for against in earlier:
+                if getattr(unit, f"new_vs_{against}") is False:
+                    still[against, scope] += 1
+    return {("unique", f"gone_vs_{against}", scope): max(0, n - still[against, scope])
+            for against, counts in earlier.items() for scope, n in counts.items()}

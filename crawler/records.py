@@ -13,6 +13,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SCOPE_ALL = "all"
+# A county scope holds every site's units whose stated locality lies in one län (by its
+# ISO 3166-2 code): what a county coordinator's report reads. Site names are lower case,
+# so no site can be called "county:SE-O".
+COUNTY_PREFIX = "county:"
+
+
+def county_scope(county: str) -> str:
+    return COUNTY_PREFIX + county
+
+
+def is_site_scope(scope: str) -> bool:
+    return scope != SCOPE_ALL and not scope.startswith(COUNTY_PREFIX)
 
 # Counting levels (DESIGN.md, "four levels, one meaning each").
 LEVELS = ("hits", "unique", "distinct", "advertisers")
@@ -36,7 +48,7 @@ class Indicator:
 
     snapshot_id: str
     taken_at: str  # ISO 8601, UTC
-    scope: str  # a site name, or SCOPE_ALL
+    scope: str  # a site name, SCOPE_ALL, or county_scope(län code)
     level: str  # one of LEVELS
     measure: str  # one of MEASURES
     breakdown: str  # "total", "site_kind", "locality", "language", ...

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from crawler import __version__
-from crawler.aggregate import aggregate
+from crawler.aggregate import aggregate, county_gone
 from crawler.consolidate import NearDuplicateSettings, consolidate
 from crawler.consolidate.baseline import Comparison, Earlier
 from crawler.consolidate.contacts import clear_caches as clear_contact_caches
@@ -22,7 +22,7 @@ from crawler.health import assess
 from crawler.keys import KeyRing
 from crawler.listing import Listing
 from crawler.normalise import clear_caches as clear_normalise_caches
-from crawler.records import RunRecord, SiteRun
+from crawler.records import COUNTY_PREFIX, RunRecord, SiteRun
 from crawler.store.base import Store
 
 INTERRUPTED = "interrupted: the snapshot process ended before it completed"
@@ -115,9 +115,13 @@ class Snapshot:
                            for what, names in (("failed", failed), ("unhealthy", unhealthy)) if names)
         final = replace(run, status=status, reason=reason, sites=tuple(sites),
                         finished_at=iso(finished or utcnow()))
+        units = comparison.units()
+        gone = comparison.gone(compared)
+        if not (failed or unhealthy):
+            # with a site missing, its listings would count as gone from every county
+            gone.update(county_gone(units, self._county_counts()))
         indicators = aggregate(
-            run.snapshot_id, run.started_at, comparison.units(), counted, comparison.gone(compared),
-            not_comparable=unhealthy,
+            run.snapshot_id, run.started_at, units, counted, gone, not_comparable=unhealthy,
         ) if counted else []
         self.store.complete_run(final, indicators,
                                 comparison.fingerprints(run.window_id, run.snapshot_id))
@@ -133,6 +137,19 @@ class Snapshot:
     def fail(self, reason: str) -> None:
         if self.run is not None:
             self.store.fail_run(self.run.snapshot_id, reason, iso(utcnow()))
+
+    def _county_counts(self) -> dict[str, dict[str, int]]:
+        """Unique listings per county scope in the baseline and the previous snapshot."""
+        out = {}
+        for against, snapshot_id in (("baseline", self.baseline_id), ("previous", self.previous_id)):
+            if snapshot_id is None:
+                continue
+            counts = {i.scope: i.value for i in self.store.indicators(
+                snapshot_id=snapshot_id, level="unique", measure="count", breakdown="total")
+                if i.scope.startswith(COUNTY_PREFIX)}
+            if counts:  # a snapshot taken before county scopes existed has none
+                out[against] = counts
+        return out
 
     def _earlier(self, snapshot_id: str | None, healthy: Sequence[str]) -> Earlier | None:
         if snapshot_id is None:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from crawler.aggregate import Unit, aggregate
+from crawler.aggregate import COUNTY_SCOPES, Unit, aggregate, county_gone
 from crawler.normalise import Profile
 
 
-def p(site: str = "a", locality: str = "Malmö", langs: tuple[str, ...] = ("en",)) -> Profile:
-    return Profile(site, "ad_board", locality, langs, "woman", "18-24")
+def p(site: str = "a", locality: str = "Malmö", langs: tuple[str, ...] = ("en",),
+      county: str = "SE-M") -> Profile:
+    return Profile(site, "ad_board", locality, langs, "woman", "18-24", county=county)
 
 
 def table(indicators: list) -> dict[tuple[str, str, str, str, str], int]:
@@ -64,5 +65,45 @@ def test_new_still_gone_and_reach() -> None:
 def test_not_comparable_scopes_are_marked() -> None:
     out = aggregate("s", "t", [*both("unique", p()), *both("unique", p(site="b"))], ["a", "b"],
                     not_comparable=["b"])
-    flags = {(i.scope, i.comparable) for i in out}
+    flags = {(i.scope, i.comparable) for i in out if not i.scope.startswith("county:")}
     assert flags == {("a", True), ("b", False), ("all", False)}
+    # a county's counts take in every site, the unhealthy one too
+    assert {i.comparable for i in out if i.scope.startswith("county:")} == {False}
+
+
+def test_every_breakdown_exists_per_county_and_sites_are_a_breakdown() -> None:
+    units = [*both("unique", p()), *both("unique", p(site="b", locality="Lund")),
+             *both("unique", p(locality="Umeå", county="SE-AC", langs=("sv",))),
+             *both("unique", p(locality="abroad", county="abroad")),
+             *both("unique", p(locality="unknown", county="unknown"))]
+    rows = table(aggregate("s", "t", units, ["a", "b"]))
+    assert rows["county:SE-M", "unique", "count", "total", "total"] == 2
+    assert rows["county:SE-M", "unique", "count", "locality", "Lund"] == 1
+    assert rows["county:SE-M", "unique", "count", "site", "b"] == 1
+    assert rows["county:SE-M", "unique", "count", "language", "en"] == 2
+    assert rows["county:SE-AC", "unique", "count", "language", "sv"] == 1
+    # abroad and unknown belong to no county; the national total has them
+    assert rows["all", "unique", "count", "total", "total"] == 5
+    assert sum(rows["county:" + c, "unique", "count", "total", "total"]
+               for c in ("SE-M", "SE-AC")) == 3
+    assert rows["all", "unique", "count", "site", "a"] == 4
+    # every län states its zero, and a site's own scope has no "site" breakdown
+    assert len(COUNTY_SCOPES) == 21
+    assert rows["county:SE-AB", "advertisers", "count", "total", "total"] == 0
+    assert not any(k[0] == "a" and k[3] == "site" for k in rows)
+
+
+def test_gone_per_county_is_what_was_there_and_is_not_still() -> None:
+    units = [*both("unique", p(), new_vs_baseline=False),
+             *both("unique", p(locality="Lund"), new_vs_baseline=True),
+             *both("unique", p(locality="Umeå", county="SE-AC"), new_vs_baseline=False)]
+    gone = county_gone(units, {"baseline": {"county:SE-M": 4, "county:SE-AC": 1,
+                                            "county:SE-O": 2}})
+    assert gone == {("unique", "gone_vs_baseline", "county:SE-M"): 3,
+                    ("unique", "gone_vs_baseline", "county:SE-AC"): 0,
+                    ("unique", "gone_vs_baseline", "county:SE-O"): 2}
+    rows = table(aggregate("s", "t", units, ["a"], gone=gone))
+    assert rows["county:SE-M", "unique", "new_vs_baseline", "total", "total"] == 1
+    assert rows["county:SE-M", "unique", "still_vs_baseline", "total", "total"] == 1
+    assert rows["county:SE-M", "unique", "gone_vs_baseline", "total", "total"] == 3
+    assert rows["county:SE-O", "unique", "gone_vs_baseline", "total", "total"] == 2

@@ -58,6 +58,13 @@ def test_two_snapshots_match_the_ground_truth(market: tuple[Market, MarketServer
                      if key[:4] == (site, "unique", "count", breakdown) and v}
             assert found == expected, (site, breakdown)
     assert rows["all", "unique", "count", "total", "total"] == sum(truth.unique.values())
+    # per län, every site together: what a county coordinator's report reads
+    counted = {(key[0][len("county:"):], key[3], key[4]): v for key, v in rows.items()
+               if key[0].startswith("county:") and key[1:3] == ("unique", "count") and v
+               and key[3] in ("total", "site", "language", "gender", "locality")}
+    expected = {k: n for k, n in truth.by_county.items()
+                if k[1] in ("total", "site", "language", "gender", "locality") and n}
+    assert counted == expected
 
     m.advance(7)
     assert run_snapshot(config, quiet=True) == 0
@@ -70,6 +77,13 @@ def test_two_snapshots_match_the_ground_truth(market: tuple[Market, MarketServer
         assert rows2[site, "unique", "gone_vs_baseline", "total", "total"] == truth7.gone_vs_baseline[site]
         assert rows2[site, "unique", "still_vs_baseline", "total", "total"] == truth7.still_vs_baseline[site]
     assert sum(truth7.new_vs_baseline.values()) > 0 and sum(truth7.gone_vs_baseline.values()) > 0
+    for county, gone in truth7.county_gone_vs_baseline.items():
+        scope = f"county:{county}"
+        assert rows2[scope, "unique", "gone_vs_baseline", "total", "total"] == gone, county
+        assert (rows2[scope, "unique", "new_vs_baseline", "total", "total"]
+                == truth7.county_new_vs_baseline[county]), county
+        assert (rows2[scope, "unique", "still_vs_baseline", "total", "total"]
+                == truth7.county_still_vs_baseline[county]), county
 
 
 def test_javascript_sites_yield_nothing_without_the_browser(

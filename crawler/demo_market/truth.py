@@ -7,6 +7,7 @@ be obviously right rather than fast or clever.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,13 @@ class Truth:
     new_vs_baseline: Counter
     gone_vs_baseline: Counter
     still_vs_baseline: Counter
+    # unique listings of all sites per län: (county, breakdown, category), with
+    # ("total", "total") and ("site", site name); what a county report shows
+    by_county: Counter = None  # type: ignore[assignment]
+    # unique listings per län: new, gone and still against the baseline
+    county_new_vs_baseline: Counter = None  # type: ignore[assignment]
+    county_gone_vs_baseline: Counter = None  # type: ignore[assignment]
+    county_still_vs_baseline: Counter = None  # type: ignore[assignment]
     new_vs_previous: Counter | None = None
     gone_vs_previous: Counter | None = None
     still_vs_previous: Counter | None = None
@@ -79,6 +87,7 @@ def compute_truth(market: Market, day: int, baseline_day: int = 0,
     roots: dict[str, set[int]] = {s: set() for s in sites}
     advertiser_ids: dict[str, set[int]] = {s: set() for s in sites}
     localities: dict[int, set[str]] = {}
+    by_county: Counter = Counter()
 
     for h in market.hits:
         if market.posting(h.listing_id).live(day):
@@ -90,21 +99,30 @@ def compute_truth(market: Market, day: int, baseline_day: int = 0,
         roots[p.site].add(group_root(market, p))
         advertiser_ids[p.site].add(p.advertiser_id)
         localities.setdefault(p.advertiser_id, set()).add(p.locality)
+        county = LOCALITY_COUNTY[p.locality]
+        by_county[(county, "total", "total")] += 1
+        by_county[(county, "site", p.site)] += 1
         for b in BREAKDOWNS:
             for category in categories(p, b, kinds[p.site]):
                 unique_by[b][(p.site, category)] += 1
+                by_county[(county, b, category)] += 1
     for site in sites:
         distinct[site] = len(roots[site])
         advertisers[site] = len(advertiser_ids[site])
 
     new_b, gone_b, still_b = _compare(market, sites, day, baseline_day)
     previous = _compare(market, sites, day, previous_day) if previous_day is not None else None
+    counties = sorted(set(LOCALITY_COUNTY.values()))
+    county_b = _compare(market, counties, day, baseline_day,
+                        lambda p: LOCALITY_COUNTY[p.locality])
     return Truth(
         day=day, baseline_day=baseline_day, previous_day=previous_day,
         hits=hits, unique=unique, distinct=distinct, advertisers=advertisers,
         advertisers_all=len(localities),
         reach=Counter(len(places) for places in localities.values()),
-        unique_by=unique_by,
+        unique_by=unique_by, by_county=by_county,
+        county_new_vs_baseline=county_b[0], county_gone_vs_baseline=county_b[1],
+        county_still_vs_baseline=county_b[2],
         new_vs_baseline=new_b, gone_vs_baseline=gone_b, still_vs_baseline=still_b,
         new_vs_previous=previous[0] if previous else None,
         gone_vs_previous=previous[1] if previous else None,
@@ -112,15 +130,17 @@ def compute_truth(market: Market, day: int, baseline_day: int = 0,
     )
 
 
-def _compare(market: Market, sites: list[str], day: int, other: int):
-    """Postings per site live on `day` only (new), on `other` only (gone), on both (still)."""
-    new, gone, still = (Counter({s: 0 for s in sites}) for _ in range(3))
+def _compare(market: Market, groups: list[str], day: int, other: int,
+             group: Callable[[Posting], str] = lambda p: p.site):
+    """Postings per group (site, or län) live on `day` only (new), on `other` only (gone),
+    on both (still)."""
+    new, gone, still = (Counter({g: 0 for g in groups}) for _ in range(3))
     for p in market.postings:
         now, then = p.live(day), p.live(other)
         if now and not then:
-            new[p.site] += 1
+            new[group(p)] += 1
         elif then and not now:
-            gone[p.site] += 1
+            gone[group(p)] += 1
         elif now and then:
-            still[p.site] += 1
+            still[group(p)] += 1
     return new, gone, still
