@@ -133,8 +133,27 @@ class Table:
 def protect(table: Table, protection: Protection) -> dict[Hashable, Shown]:
     if protection.method == CELL_KEY:
         assert protection.key is not None
-        return {k: _perturbed(v, cell_noise(protection.key, k, v)) for k, v in table.cells.items()}
+        return {k: _perturbed(v, cell_noise(protection.key, same_listings(k), v))
+                for k, v in table.cells.items()}
     return suppress(table, protection.threshold)
+
+
+def same_listings(cell: Hashable) -> Hashable:
+    """The one identity of cells that count the same listings, so they get the same noise:
+    a county scope's total, localities and kommuner are cells of scope "all" too (the
+    national table and a county report must not give two noisy copies of one count to
+    average)."""
+    from crawler.records import COUNTY_PREFIX, SCOPE_ALL
+
+    if not (isinstance(cell, tuple) and len(cell) == 6 and isinstance(cell[1], str)
+            and cell[1].startswith(COUNTY_PREFIX)):
+        return cell
+    sid, scope, level, measure, breakdown, category = cell
+    if breakdown == "total":
+        return (sid, SCOPE_ALL, level, measure, "county", scope[len(COUNTY_PREFIX):])
+    if breakdown in _COUNTY_ALIKE:
+        return (sid, SCOPE_ALL, level, measure, breakdown, category)
+    return cell
 
 
 # -- threshold suppression ------------------------------------------------------------------
@@ -330,14 +349,19 @@ def protection_for(loaded: LoadedConfig, env: Mapping[str, str] | None = None) -
 # breakdowns whose categories partition the listings (one category each): their
 # categories add up to the total; "language" (several per listing) and "gender_detail"
 # (a subset) do not
-ADDITIVE_BREAKDOWNS = ("site_kind", "locality", "kommun", "county", "country", "gender",
-                       "age_band", "orientation", "nationality", "ethnicity")
+ADDITIVE_BREAKDOWNS = ("site", "site_kind", "locality", "kommun", "county", "country",
+                       "gender", "age_band", "orientation", "nationality", "ethnicity")
+# a county scope's cells that are the same units as a cell of scope "all"
+_COUNTY_ALIKE = ("locality", "kommun")
 
 
 def indicator_table(indicators: Sequence[Indicator], scopes_sum_to: str | None = "all") -> Table:
     """The indicators as one table keyed by ``indicator_key``, with every line that holds:
-    a breakdown's categories sum to the total of their scope, and, when
-    ``scopes_sum_to`` is given, the sites sum to that scope."""
+    a breakdown's categories sum to the total of their scope; when ``scopes_sum_to`` is
+    given, the sites sum to that scope; and a county scope's total, localities and
+    kommuner equal the cells of scope "all" that count the same listings (a one-part
+    line: hide one, hide both)."""
+    from crawler.records import COUNTY_PREFIX, SCOPE_ALL, is_site_scope
     from crawler.store.base import indicator_key
 
     table = Table({indicator_key(i): i.value for i in indicators})
@@ -351,8 +375,17 @@ def indicator_table(indicators: Sequence[Indicator], scopes_sum_to: str | None =
     if scopes_sum_to is not None:
         by_cell: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
         for key in table.cells:
-            if key[1] != scopes_sum_to:
+            if key[1] != scopes_sum_to and is_site_scope(key[1]):
                 by_cell[(key[0], *key[2:])].append(key)
         for (sid, *rest), parts in by_cell.items():
             table.add_line((sid, scopes_sum_to, *rest), parts)
+    for key in list(table.cells):
+        sid, scope, level, measure, breakdown, category = key
+        if not scope.startswith(COUNTY_PREFIX):
+            continue
+        county = scope[len(COUNTY_PREFIX):]
+        if breakdown == "total":
+            table.add_line((sid, SCOPE_ALL, level, measure, "county", county), [key])
+        elif breakdown in _COUNTY_ALIKE:
+            table.add_line((sid, SCOPE_ALL, level, measure, breakdown, category), [key])
     return table

@@ -18,7 +18,7 @@ from crawler.disclosure import (
     cell_noise, indicator_table, protect, suppress,
 )
 from crawler.normalise import Profile
-from crawler.records import LEVELS, RunRecord, SiteRun
+from crawler.records import LEVELS, Indicator, RunRecord, SiteRun
 from crawler.report.console import summary
 from crawler.store import open_store
 
@@ -344,3 +344,20 @@ def test_an_attacker_with_every_combination_cannot_pin_a_small_cell() -> None:
     for k in hidden:
         if shown[k].status == "primary":
             assert len({s[k] for s in solutions}) >= 2, k
+
+
+def test_a_county_scope_and_the_national_table_agree_on_the_same_listings() -> None:
+    # the same listings, counted as a county's total and as the county row of "all":
+    # hiding one and showing the other would give it away; two noisy copies would average
+    c = ("s1", "county:SE-O", "unique", "count", "total", "total")
+    a = ("s1", "all", "unique", "count", "county", "SE-O")
+    lund_c = ("s1", "county:SE-M", "unique", "count", "locality", "Lund")
+    lund_a = ("s1", "all", "unique", "count", "locality", "Lund")
+    indicators = [Indicator(k[0], "2026-11-02T12:00:00+00:00", k[1], k[2], k[3], k[4], k[5], v)
+                  for k, v in ((c, 3), (a, 3), (lund_c, 40), (lund_a, 40))]
+    table = indicator_table(indicators)
+    assert {(line.total, line.parts) for line in table.lines} >= {(a, (c,)), (lund_a, (lund_c,))}
+    shown = protect(table, Protection())
+    assert shown[c].text == shown[a].text == "<5"
+    noisy = protect(table, Protection(CELL_KEY, key=b"k" * 32))
+    assert noisy[c] == noisy[a] and noisy[lund_c] == noisy[lund_a]
