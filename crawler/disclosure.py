@@ -162,30 +162,38 @@ def suppress(table: Table, threshold: int = 5) -> dict[Hashable, Shown]:
     cells = table.cells
     status = {k: "primary" for k, v in cells.items() if 0 < v < threshold}
     order = {k: i for i, k in enumerate(sorted(cells, key=repr))}
-    verdicts: dict[frozenset[Hashable], list[Hashable]] = {}  # a group's pinned cells
+    # a group's pinned cells, by its members and their states
+    verdicts: dict[frozenset[tuple[Hashable, str]], list[Hashable]] = {}
     while True:
         added = False
         for members, lines in _components(table, status):
-            group = frozenset(members)
+            group = frozenset((k, status[k]) for k in members)
             if group not in verdicts:
                 verdicts[group] = _pinned(table, members, lines, status, threshold)
             # one more hidden cell beside each pinned one (then check again: one may do
             # for several)
-            partners = {_partner(table, status, [cell], members, threshold, order)
+            partners = {cell: _partner(table, status, [cell], members, threshold, order)
                         for cell in verdicts[group]}
-            if None in partners:
-                raise RuntimeError("small-cell protection could not hide a count: no cell "
-                                   "left to suppress beside it (please report the table)")
-            for partner in partners:
-                status[partner] = "secondary"
+            for cell, partner in partners.items():
+                if partner is not None:
+                    status[partner] = "secondary"
+                elif status[cell] == "primary":
+                    # every cell beside it is hidden, and the "<5" markers' upper bounds
+                    # still pin it (4 + 4 under a total known to be 8): show it as ".."
+                    # too, so a reader no longer knows it is under the threshold
+                    status[cell] = "masked"
+                else:
+                    raise RuntimeError("small-cell protection could not hide a count: no "
+                                       "cell left to suppress beside it (please report the "
+                                       "table)")
+                added = True
             # a group with nothing pinned is done; one that gained a cell is a new group,
             # checked afresh on the next pass
-            added = added or bool(partners)
         if not added:
             break
     marker = f"<{threshold}"
     return {k: (Shown(None, marker, "primary") if status.get(k) == "primary"
-                else Shown(None, SECONDARY, "secondary") if status.get(k) == "secondary"
+                else Shown(None, SECONDARY, "secondary") if status.get(k) in ("secondary", "masked")
                 else Shown(v, str(v), "exact"))
             for k, v in cells.items()}
 
@@ -233,14 +241,24 @@ def _pinned(table: Table, members: list[Hashable], lines: list[Line],
                 a[row, index[k]] += sign
             else:
                 b[row] -= sign * table.cells[k]
-    low = np.array([1 if status[k] == "primary" else threshold for k in members], float)
+    # what a reader knows of each hidden cell: "<5" is 1 to 4; ".." is 5 or more, or,
+    # masked, 1 or more (zeros are never hidden)
+    low = np.array([threshold if status[k] == "secondary" else 1 for k in members], float)
     high = [threshold - 1 if status[k] == "primary" else None for k in members]
     x = np.array([table.cells[k] for k in members], float)
     bounds = list(zip(low, high))
-    unknown = {index[k] for k in members if status[k] == "primary"}
+    unknown = {index[k] for k in members if status[k] in ("primary", "masked")}
 
     def moved(objective: Any) -> Any:
         result = linprog(objective, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        if result.status == 3:
+            # unbounded: a cell pushed alone (a masked one: no upper bound) can grow
+            # without end, so it is not pinned; pushed together, some cell can, which
+            # says nothing of each
+            pushed = np.flatnonzero(objective)
+            if len(pushed) == 1:
+                unknown.discard(int(pushed[0]))
+            return None
         if not result.success:
             raise RuntimeError("small-cell protection: the table's lines do not hold")
         # two feasible tables (this one and the true one) differ by 1 or more in these
@@ -260,7 +278,8 @@ def _pinned(table: Table, members: list[Hashable], lines: list[Line],
         c = np.zeros(len(members))
         c[i] = 1
         least, greatest = moved(c), moved(-c)
-        if i in unknown and -greatest.fun - least.fun < 1 - 1e-6:
+        if (i in unknown and least is not None and greatest is not None
+                and -greatest.fun - least.fun < 1 - 1e-6):
             pinned.append(members[i])
             unknown.discard(i)
     return pinned

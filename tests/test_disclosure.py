@@ -361,3 +361,57 @@ def test_a_county_scope_and_the_national_table_agree_on_the_same_listings() -> N
     assert shown[c].text == shown[a].text == "<5"
     noisy = protect(table, Protection(CELL_KEY, key=b"k" * 32))
     assert noisy[c] == noisy[a] and noisy[lund_c] == noisy[lund_a]
+
+
+def test_a_count_pinned_by_the_markers_alone_is_masked_not_an_error() -> None:
+    # 4 + 4 under a total that another line gives as at least 8: with every cell beside
+    # them hidden, "<5" (at most 4) would still pin both; they are shown as ".." instead
+    table = Table({"T": 8, "a": 4, "b": 4, "x": 5, "y": 1, "z": 1, "w": 1})
+    table.add_line("T", ["a", "b"])
+    table.add_line("T", ["x", "y", "z", "w"])
+    shown = suppress(table)
+    hidden = {k for k, s in shown.items() if s.value is None}
+    assert {"a", "b", "y", "z", "w"} <= hidden
+    assert any(shown[k].text == SECONDARY for k in ("a", "b", "y", "z", "w"))
+    # whatever is shown, no small count is pinned (the LP check of the whole table)
+    assert_no_small_count_pinned(table, shown)
+
+
+def test_one_partner_can_free_several_small_cells() -> None:
+    # six ones and a large "unknown" under a total: hiding "unknown" frees all six
+    table = Table({"T": 72, **{c: 1 for c in "abcdef"}, "u": 66, "w": 72})
+    table.add_line("T", [*"abcdef", "u"])
+    table.add_line("T", ["w"])
+    shown = suppress(table)
+    assert [k for k, s in shown.items() if s.status == "secondary"] == ["u"]
+    assert shown["T"].value == 72 and shown["w"].value == 72
+
+
+def assert_no_small_count_pinned(table: Table, shown: dict, threshold: int = 5) -> None:
+    """Once a small count may be masked, a reader knows of ".." only that it is 1 or
+    more (zeros are never hidden): no cell under the threshold may be pinned by that."""
+    hidden = [k for k, s in shown.items() if s.value is None]
+    index = {k: i for i, k in enumerate(hidden)}
+    rows, rhs = [], []
+    for line in table.lines:
+        row = [0.0] * len(hidden)
+        known = 0
+        for sign, k in ((-1, line.total), *((1, p) for p in line.parts)):
+            if k in index:
+                row[index[k]] += sign
+            else:
+                known += sign * shown[k].value
+        if any(row):
+            rows.append(row)
+            rhs.append(-known)
+    bounds = [(1, threshold - 1) if shown[k].status == "primary" else (1, None) for k in hidden]
+    for k in hidden:
+        if table.cells[k] >= threshold:
+            continue
+        c = [0.0] * len(hidden)
+        c[index[k]] = 1
+        low = linprog(c, A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
+        c[index[k]] = -1
+        high = linprog(c, A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
+        assert low.status == 0 and high.status in (0, 3), k
+        assert high.status == 3 or -high.fun - low.fun >= 1 - 1e-6, (k, low.fun, -high.fun)
