@@ -140,6 +140,16 @@ class LoadedConfig:
         return self._resolve(self.config.keys_dir) if self.config.keys_dir else self.data_dir / "keys"
 
     @property
+    def reports_dir(self) -> Path:
+        """Where `adcensus report` writes by default (outputs meant for people)."""
+        return self.data_dir / "reports"
+
+    @property
+    def exports_dir(self) -> Path:
+        """Where `adcensus export` writes by default."""
+        return self.data_dir / "exports"
+
+    @property
     def log_dirs(self) -> list[Path]:
         return [self._resolve(d) for d in self.config.privacy.log_dirs]
 

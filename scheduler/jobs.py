@@ -6,20 +6,26 @@ stored arguments plus three keywords that the scheduler's executor supplies at r
 (scheduler/service.py): ``job_id``, ``scheduled_at`` (the due time it runs for) and
 ``context`` (the scheduler's stop request and history).
 
-To schedule another kind of work — the weekly county summary once the report issue
-lands — write its function here with the same keywords and name it in ``JOB_KINDS``;
-`adcensus schedule add --kind NAME` then accepts it.
+Kinds: ``snapshot`` (one snapshot) and ``report`` (the weekly county reports of every
+län for the week before the due time). To schedule another kind of work, write its
+function here with the same keywords and name it in ``JOB_KINDS``; `adcensus schedule
+add --kind NAME` then accepts it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+import subprocess
+import sys
+from datetime import UTC, datetime
 
 from scheduler.runner import JobContext, run_snapshot
 
+log = logging.getLogger(__name__)
+
 JOB_KINDS = {
     "snapshot": "scheduler.jobs:take_snapshot",
-    # "report": "scheduler.jobs:weekly_report",  (the report issue)
+    "report": "scheduler.jobs:weekly_reports",
 }
 
 
@@ -35,3 +41,24 @@ def take_snapshot(config: str, *, job_id: str = "run-now", scheduled_at: datetim
                            stop=context.stop if context else None,
                            history_path=context.history_path if context else None)
     return outcome.outcome
+
+
+def weekly_reports(config: str, *, job_id: str = "run-now", scheduled_at: datetime | None = None,
+                   context: JobContext | None = None) -> str:
+    """The weekly county reports of every län, for the last week complete at the due time,
+    written by `adcensus report --all-lan` in its own process (its browser with it)."""
+    from crawler.config import load_config
+    from crawler.report.weeks import last_complete_week
+
+    loaded = load_config(config)
+    week = last_complete_week(scheduled_at or datetime.now(UTC), loaded.config.schedule.timezone)
+    result = subprocess.run([sys.executable, "-m", "crawler.cli", "report", "--config", config,
+                             "--all-lan", "--week", week.label], capture_output=True, text=True,
+                            check=False)
+    if result.returncode:
+        # the command's own message: a reason (no snapshot that week, no browser), no content
+        reason = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        log.warning("job %s: reports for %s failed: %s", job_id, week.label, reason)
+        return "failed"
+    log.info("job %s: reports for %s written to %s", job_id, week.label, loaded.reports_dir)
+    return "complete"

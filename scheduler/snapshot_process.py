@@ -21,7 +21,9 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lock-fd", type=int, default=None,
                         help="an inherited descriptor of the snapshot lock, already held "
                         "(given by the scheduler's runner)")
+    parser.add_argument("--taken-at", type=_moment, default=None, metavar="ISO-TIME",
+                        help="record the snapshot as taken at this time (the demo market's "
+                        "own clock: `adcensus demo --weeks`, and tests); never for real sites")
     args = parser.parse_args(argv)
 
     sweep_stale_tempdirs()
@@ -89,12 +94,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ["TMPDIR"] = str(tmp)
     tempfile.tempdir = str(tmp)
     try:
-        return _run(args.config, quiet=args.quiet, lock_fd=args.lock_fd)
+        return _run(args.config, quiet=args.quiet, lock_fd=args.lock_fd, taken_at=args.taken_at)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _run(config_path: Path, quiet: bool, lock_fd: int | None = None) -> int:
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no time zone (write e.g. +00:00)")
+    return moment
+
+
+def _run(config_path: Path, quiet: bool, lock_fd: int | None = None,
+         taken_at: datetime | None = None) -> int:
     from crawler.config import load_config
     from crawler.errors import AdcensusError
 
@@ -116,10 +129,11 @@ def _run(config_path: Path, quiet: bool, lock_fd: int | None = None) -> int:
         print(f"adcensus: {SKIPPED_RUNNING} (lock {path})", file=sys.stderr, flush=True)
         return EXIT_SKIPPED
     with lock:
-        return _snapshot(loaded, sites, quiet)
+        return _snapshot(loaded, sites, quiet, taken_at)
 
 
-def _snapshot(loaded: LoadedConfig, sites: Sequence[SiteDefinition], quiet: bool) -> int:
+def _snapshot(loaded: LoadedConfig, sites: Sequence[SiteDefinition], quiet: bool,
+              taken_at: datetime | None = None) -> int:
     from crawler.keys import KeyRing
     from crawler.snapshot import Snapshot
     from crawler.store import open_store
@@ -127,7 +141,9 @@ def _snapshot(loaded: LoadedConfig, sites: Sequence[SiteDefinition], quiet: bool
 
     with open_store(loaded.store_url) as store:
         snapshot = Snapshot(store, KeyRing(loaded.keys_dir), loaded.config.baseline.window_days,
-                            loaded.config_hash(), near_duplicates=loaded.near_duplicate_settings())
+                            loaded.config_hash(), now=taken_at,
+                            near_duplicates=loaded.near_duplicate_settings())
+        started = time.monotonic()
         cancellation = Cancellation()
         try:
             run = snapshot.begin()
@@ -141,8 +157,10 @@ def _snapshot(loaded: LoadedConfig, sites: Sequence[SiteDefinition], quiet: bool
             if signalled or any(c.errors.get(STOPPED_BY_SIGNAL) for c in collectors):
                 # the crawl was cut short by a signal: what it saw is not a snapshot
                 raise Cancelled
+            finished = (taken_at + timedelta(seconds=time.monotonic() - started)
+                        if taken_at else None)
             final = snapshot.finish({c.site: c.listings for c in collectors},
-                                    [c.site_run() for c in collectors])
+                                    [c.site_run() for c in collectors], finished=finished)
         except (Cancelled, KeyboardInterrupt):
             snapshot.fail(CANCELLED)
             _say(quiet, f"snapshot {snapshot.snapshot_id}: failed ({CANCELLED})")

@@ -265,3 +265,24 @@ def test_audit_json_is_a_record_to_keep(config: Path, capsys: pytest.CaptureFixt
     assert inventory["indicators"][0] == "Indicator"
     assert set(plain) >= {"audited_at", "adcensus_version", "config", "windows", "scanned",
                           "passed"}
+
+
+def test_reports_are_read_as_what_a_reader_sees(config: Path) -> None:
+    """A report is prose with charts: its method note and SVG markup are not content, a
+    contact detail or listing URL in its text or links is."""
+    from crawler.report.charts import bars
+
+    cfg = load_config(config)
+    snapshot(config, NOW - timedelta(days=1), "1")
+    cfg.reports_dir.mkdir(parents=True)
+    note = " ".join(["Annonser är inte personer och siffrorna räknar annonser"] * 5)
+    good = cfg.reports_dir / "veckorapport-2026-W47-SE-O.html"
+    good.write_text(f"<html><body><p>{note}</p><figure>{bars(['Lund'], [12], 'Orter')}"
+                    "</figure></body></html>")
+    assert audit(config).check("files").passed
+    bad = cfg.reports_dir / "veckorapport-2026-W47-SE-M.html"
+    bad.write_text(f"<p>{note}</p>\n<p>ring 070-1740605</p>\n"
+                   '<a href="http://127.0.0.1:9/sites/annonstavlan/ad/17">x</a>')
+    [failure] = failures(audit(config), "files")
+    assert str(bad) in failure and "phone number (line 2)" in failure
+    assert "URL with a path (line 3)" in failure

@@ -77,7 +77,7 @@ def test_the_job_store_holds_definitions_only(config: Path,
     (["weekly", "--day", "15"], "--day goes with the monthly preset"),
     (["weekly", "--cron", "0 3 * * 1"], "got a preset and --cron"),
     ([], "give one of: a preset"),
-    (["weekly", "--kind", "horoscope"], "unknown job kind 'horoscope' (known: snapshot)"),
+    (["weekly", "--kind", "horoscope"], "unknown job kind 'horoscope' (known: snapshot, report)"),
 ])
 def test_bad_schedule_input_is_named(config: Path, capsys: pytest.CaptureFixture[str],
                                      args: list[str], message: str) -> None:
@@ -130,3 +130,41 @@ def test_each_command_has_help(command: list[str], capsys: pytest.CaptureFixture
     with pytest.raises(SystemExit) as exit_:
         main([*command, "--help"])
     assert exit_.value.code == 0 and "usage: adcensus" in capsys.readouterr().out
+
+
+@pytest.mark.browser
+def test_a_weekly_report_job_writes_every_lan_for_the_week_before(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import UTC, datetime
+
+    from crawler.keys import KeyRing
+    from crawler.listing import Listing
+    from crawler.records import SiteRun
+    from crawler.snapshot import Snapshot
+    from crawler.store import open_store
+    from scheduler.jobs import weekly_reports
+
+    status, out, _ = adcensus(capsys, "schedule", "add", "--cron", "0 7 * * 1", "--kind", "report",
+                              "--id", "reports", "--config", str(config))
+    assert status == 0
+    [job] = list_jobs(loaded(config))
+    assert job.kind == "report" and job.next_run_time.strftime("%a %H:%M") == "Mon 07:00"
+
+    cfg = loaded(config)
+    taken = datetime(2026, 11, 18, 9, tzinfo=UTC)  # a Wednesday in week 47
+    with open_store(cfg.store_url) as store:
+        snap = Snapshot(store, KeyRing(cfg.keys_dir), 91, "h", now=taken)
+        snap.begin()
+        listings = [Listing("annonstavlan", "ad_board",
+                            {"text": f"a neutral synthetic text {n}", "locality": "Umeå"})
+                    for n in range(8)]
+        snap.finish({"annonstavlan": listings}, [SiteRun("annonstavlan", "ad_board", "ok",
+                                                         pages=1, items=8)], finished=taken)
+    # due on Monday of week 48: the reports are for week 47
+    assert weekly_reports(str(config), job_id="reports",
+                          scheduled_at=datetime(2026, 11, 23, 6, tzinfo=UTC)) == "complete"
+    written = sorted(p.name for p in cfg.reports_dir.iterdir())
+    assert len(written) == 42 and "veckorapport-2026-W47-SE-AC.pdf" in written
+    # a week without a snapshot is a failed job, with the command's reason, not a crash
+    assert weekly_reports(str(config), job_id="reports",
+                          scheduled_at=datetime(2026, 12, 14, 6, tzinfo=UTC)) == "failed"

@@ -11,7 +11,8 @@ Six checks, each pass or fail:
   window, none deleted but still readable;
 - ``keys``: key files (and ``ADCENSUS_KEY_*`` variables) match the live windows, are
   owner-only, and nothing else is in the key directory;
-- ``files``: no file under the data and log directories holds content;
+- ``files``: no file under the data and log directories holds content (reports and
+  exports under ``<data_dir>/reports`` and ``/exports`` are read as prose by design);
 - ``temporary``: no snapshot or browser temporary directory was left behind.
 
 The audit reads; it writes nothing and deletes nothing (`adcensus keys retire` does).
@@ -201,7 +202,8 @@ def _files_check(loaded: LoadedConfig, inspection: Inspection, allowed: list[str
     skip[loaded.path] = "the configuration"
     log_dirs = loaded.log_dirs
     roots = [loaded.data_dir, *log_dirs, *extra]
-    scan = scan_files(roots, [*log_dirs, *extra], skip, allowed)
+    scan = scan_files(roots, [*log_dirs, *extra], skip, allowed,
+                      output_dirs=[loaded.reports_dir, loaded.exports_dir])
     for scanned in scan.files:
         if scanned.findings:
             check.failures.append(f"{scanned.path} ({scanned.role}): "
@@ -212,7 +214,9 @@ def _files_check(loaded: LoadedConfig, inspection: Inspection, allowed: list[str
         if not root.exists():
             check.notes.append(f"{root} does not exist")
     logs = sum(f.role == "log" for f in scan.files)
-    check.notes.append(f"{len(scan.files)} file(s) read ({logs} log file(s)); "
+    outputs = sum(f.role == "output" for f in scan.files)
+    check.notes.append(f"{len(scan.files)} file(s) read ({logs} log file(s), {outputs} report "
+                       "or export file(s)); "
                        f"skipped: {', '.join(sorted({why for _, why in scan.skipped})) or '-'}")
     if not log_dirs:
         check.notes.append("no privacy.log_dirs configured: logs kept elsewhere (journald, "

@@ -69,7 +69,9 @@ def scan_text(text: str, kinds: Iterable[str] = KINDS, allowed: Iterable[str] = 
     found = findings if findings is not None else Findings()
     for known in allowed:
         if known:
-            text = text.replace(known, " ")
+            # whole tokens only: the configured base URL must not hide the listing URLs
+            # that begin with it
+            text = re.sub(re.escape(known) + r"(?![^\s\"'<>)\],;])", " ", text)
     for number, line in enumerate(text.splitlines(), first_line):
         if EMAIL in kinds and "@" in line:
             for _ in _EMAIL.finditer(line):

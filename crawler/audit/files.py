@@ -13,6 +13,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from crawler.audit.content import EMAIL, KINDS, PHONE, URL, Findings, scan_text
@@ -30,7 +31,7 @@ _SNAPSHOT_PID = re.compile(r"^adcensus-snapshot-(\d+)-")
 @dataclass
 class ScannedFile:
     path: Path
-    role: str  # "log" or "data"
+    role: str  # "log", "output" (reports, exports) or "data"
     size: int
     findings: Findings
 
@@ -55,10 +56,13 @@ def is_log(path: Path, log_dirs: Iterable[Path]) -> bool:
 
 
 def scan_files(roots: Iterable[Path], log_dirs: Iterable[Path], skip: dict[Path, str],
-               allowed: Iterable[str] = ()) -> FileScan:
+               allowed: Iterable[str] = (), output_dirs: Iterable[Path] = ()) -> FileScan:
     """Scan every regular file under ``roots`` except those in ``skip`` (path -> why;
-    a directory skips everything under it)."""
+    a directory skips everything under it). Files under ``output_dirs`` are reports and
+    exports: prose by design (a method note), so, as in logs, contact details and
+    listing URLs count there, free text does not."""
     log_dirs = [d.resolve() for d in log_dirs]
+    output_dirs = [d.resolve() for d in output_dirs]
     skip = {p.resolve(): why for p, why in skip.items()}
     allowed = tuple(a for a in allowed if a)
     result = FileScan()
@@ -70,9 +74,14 @@ def scan_files(roots: Iterable[Path], log_dirs: Iterable[Path], skip: dict[Path,
             if path in seen:
                 continue
             seen.add(path)
-            role = "log" if is_log(path, log_dirs) else "data"
+            role = ("output" if any(_within(path, d) for d in output_dirs)
+                    else "log" if is_log(path, log_dirs) else "data")
             try:
-                findings, size = _scan_file(path, LOG_KINDS if role == "log" else KINDS, allowed)
+                if role == "output" and path.suffix.lower() in (".html", ".htm", ".svg"):
+                    findings, size = _scan_markup(path, allowed)
+                else:
+                    findings, size = _scan_file(path, KINDS if role == "data" else LOG_KINDS,
+                                                allowed)
             except OSError as exc:
                 result.unreadable.append((path, exc.strerror or type(exc).__name__))
                 continue
@@ -123,6 +132,37 @@ def _scan_file(path: Path, kinds: Iterable[str], allowed: tuple[str, ...]) -> tu
                 first, pending = flush(), 0
     flush()
     return findings, size
+
+
+class _Text(HTMLParser):
+    """The text a reader sees, line by line, and the links a page holds: a report's
+    markup (chart paths, namespace URLs) is neither content nor a listing's address."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: dict[int, list[str]] = {}
+
+    def handle_data(self, data: str) -> None:
+        line = self.getpos()[0]
+        for offset, text in enumerate(data.split("\n")):
+            if text.strip():
+                self.lines.setdefault(line + offset, []).append(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src", "action") and value:
+                self.lines.setdefault(self.getpos()[0], []).append(value)
+
+
+def _scan_markup(path: Path, allowed: tuple[str, ...]) -> tuple[Findings, int]:
+    raw = path.read_bytes()
+    parser = _Text()
+    parser.feed(raw.decode("utf-8", "replace"))
+    parser.close()
+    findings = Findings()
+    for line, texts in sorted(parser.lines.items()):
+        scan_text(" ".join(texts), LOG_KINDS, allowed, findings, first_line=line)
+    return findings, len(raw)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ MODULES = (
     "crawler.commands.demo_market",
     "crawler.commands.snapshot",
     "crawler.commands.summary",
+    "crawler.commands.overview",
+    "crawler.commands.report",
     "crawler.commands.sites",
     "crawler.commands.schedule",
     "crawler.commands.serve",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -32,6 +33,9 @@ def add(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=1, help="market seed (default 1)")
     parser.add_argument("--days", type=positive, default=7,
                         help="days the market advances between the snapshots (default 7)")
+    parser.add_argument("--snapshots", type=positive, default=2,
+                        help="snapshots to take, DAYS apart on the market's clock; the last is "
+                        "dated now, the earlier ones as many days back (default 2)")
     parser.add_argument("--data-dir", type=Path, default=Path("adcensus-data"),
                         help="where the demo's store, keys and config go (default ./adcensus-data)")
     parser.add_argument("--store", default=None, metavar="URL",
@@ -47,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from crawler.config import load_config
     from crawler.demo_market.generator import generate
     from crawler.demo_market.server import MarketServer
+    from crawler.disclosure import protection_for
     from crawler.report.console import summary
     from crawler.store import open_store
 
@@ -68,15 +73,45 @@ def run(args: argparse.Namespace) -> int:
             sort_keys=False))
         load_config(config_path)
         print(f"demo market on {server.url}; config {config_path}", flush=True)
-        statuses = [run_snapshot(config_path)]
-        print(f"advancing the market by {args.days} days", flush=True)
-        market.advance(args.days)
-        statuses.append(run_snapshot(config_path))
+        # dated on the market's clock, so a week in the market is a week in the store
+        # and the weekly report compares with the week before
+        now = datetime.now(UTC)
+        statuses = []
+        for n in range(args.snapshots):
+            if n:
+                print(f"advancing the market by {args.days} days", flush=True)
+                market.advance(args.days)
+            taken = now - timedelta(days=args.days * (args.snapshots - 1 - n))
+            statuses.append(run_snapshot(config_path, taken_at=taken))
+    loaded = load_config(config_path)
     with open_store(store_url) as store:
         print()
-        print(summary(store))
+        print(summary(store, protection=protection_for(loaded)))
+        written = _county_report(store, loaded, pdf=not args.no_browser)
+    for path in written:
+        print(f"weekly county report (Swedish): {path}")
     print(f"\nstore: {store_url}  ({time.monotonic() - started:.0f} s)")
     return max(statuses)
+
+
+def _county_report(store, loaded, pdf: bool) -> list[Path]:  # type: ignore[no-untyped-def]
+    """The weekly report of the län with the most listings in the last snapshot."""
+    from crawler.commands.report import write_reports
+    from crawler.disclosure import protection_for
+    from crawler.report.lan import COUNTIES
+    from crawler.report.weeks import week_of
+    from crawler.report.weekly import visible_runs
+
+    runs = visible_runs(store)
+    if not runs:
+        return []
+    latest = runs[-1]
+    totals = {i.scope: i.value for i in store.indicators(
+        snapshot_id=latest.snapshot_id, level="unique", measure="count", breakdown="total")}
+    county = max(COUNTIES, key=lambda c: (totals.get(c.scope, 0), c.code))
+    week = week_of(datetime.fromisoformat(latest.started_at), loaded.config.schedule.timezone)
+    return write_reports(store, [county], week, protection_for(loaded), loaded.reports_dir,
+                         loaded.browser_executable(), pdf=pdf)
 
 
 def _empty(store_url: str) -> None:

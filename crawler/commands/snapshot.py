@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 
@@ -18,11 +19,14 @@ def add(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def run_snapshot(config: Path, quiet: bool = False) -> int:
-    """Run one snapshot in its own process; returns its exit status."""
+def run_snapshot(config: Path, quiet: bool = False, taken_at: datetime | None = None) -> int:
+    """Run one snapshot in its own process; returns its exit status. ``taken_at`` dates
+    it on the demo market's clock (demo and tests only)."""
     command = [sys.executable, "-m", "scheduler.snapshot_process", "--config", str(config)]
     if quiet:
         command.append("--quiet")
+    if taken_at is not None:
+        command += ["--taken-at", taken_at.isoformat()]
     return subprocess.run(command, check=False).returncode
 
 

@@ -1,0 +1,366 @@
+"""The national overview's tables of one snapshot: its shown cells, the values a table
+cell shows (counts, shares, the 2020 figures), the tables (sites, ads vs. profiles, stated
+variables, localities, gender, ...), and the table model that overview_render.py lays out.
+
+Every value here is a shown (protected) count, or is computed from shown counts only: a
+share, a difference. None of them can give away a count that protection hid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+
+from crawler.disclosure import Shown
+from crawler.normalise.codebook import CODEBOOK
+from crawler.normalise.geography import ABROAD
+from crawler.records import SCOPE_ALL, RunRecord
+
+UNKNOWN = "unknown"
+LEVELS = ("unique", "distinct", "advertisers")  # what the composition tables count
+# counts derived from shown ones; the brackets keep them apart from every codebook category
+STATED = "(stated)"  # a breakdown's total minus its "unknown"
+NO_LABEL = "(no sub-label)"  # trans listings that state no sub-label
+HIDDEN_SHARE = ".."
+NOT_APPLICABLE = "-"
+SITE_KINDS = ("ad_board", "profile_directory", "sugardating")
+CODEBOOK_NAME = {"language": "languages"}  # the codebook calls the variable "languages"
+KIND_LABELS = {"ad_board": "ad_board (ads)", "profile_directory": "profile_directory (profiles)",
+               "sugardating": "sugardating"}
+
+# --- the 2020 figures, as printed (REFERENCE-2020.md; report 2021:23) ---------------------
+REFERENCE_TOTAL = 12474
+REFERENCE_STATED = {"gender": 7512, "age_band": 4880, "orientation": 3056,
+                    "nationality": 3236, "language": 3633, "ethnicity": 2735}
+# shares of the records that state the variable: (percent, printed exactly); an
+# approximate one ("about 5 %") is shown with "≈"
+REFERENCE_SHARES: Mapping[str, Mapping[str, tuple[float, bool]]] = {
+    "gender": {"woman": (79.8, True), "man": (14.8, True), "trans": (5.4, True)},
+    "orientation": {"heterosexual": (70.4, True), "bisexual": (24.8, True),
+                    "homosexual": (4.8, True)},
+    "nationality": {"SE": (42.9, True), "ES": (9.3, True), "IT": (4.8, True)},
+    "language": {"en": (92.0, True), "es": (17.0, True), "sv": (8.0, True), "fr": (5.0, False),
+                 "de": (5.0, False), "it": (5.0, False)},
+    "ethnicity": {"european": (17.9, True), "white": (17.5, True), "european-white": (15.0, True),
+                  "latin": (12.9, True), "caucasian": (8.0, False),
+                  "caucasian-white": (8.0, False)},
+}
+REFERENCE_COUNTS: Mapping[str, Mapping[str, int]] = {
+    "locality": {"Stockholm": 5091, "Göteborg": 1023, "Malmö": 756, "Helsingborg": 190,
+                 "Uppsala": 154, "Örebro": 137},
+    "site_kind": {"ad_board": 6862, "profile_directory": 5612},
+}
+# the report names the most common trans labels in order, without figures
+REFERENCE_RANKS = {"gender_detail": {"trans-ts-tv": 1, "transsexual-pre-op": 2, "shemale": 3,
+                                     "ts-tv": 4}}
+
+ZERO = Shown(0, "0", "exact")  # a category not seen beside a total that was
+
+
+# --- the model that renderers read -------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """What one table cell shows. ``number`` is the shown count or share (percent), None
+    when hidden or not applicable; ``statistic`` overrides the column's (a trans sub-label's
+    share is of trans listings, not of those stating a gender)."""
+
+    text: str
+    number: float | None = None
+    status: str = "exact"  # exact, perturbed, primary, secondary, hidden, na, reference, text
+    statistic: str = ""
+
+
+NA = Value(NOT_APPLICABLE, None, "na")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    heading: str
+    group: str = ""  # the heading over several columns: a level, or "2020"
+    level: str = ""
+    statistic: str = "count"  # count, share_of_stated, share_of_all, reference_2020, text
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    category: str  # a codebook category, a site name, a snapshot id, or a bracketed marker
+    label: str
+    values: tuple[Value, ...]
+    kind: str = "category"  # category, detail, unknown, stated, total, site
+    snapshot_id: str = ""  # when the row is one snapshot of a period
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewTable:
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    notes: tuple[str, ...] = ()
+
+
+# --- one snapshot's shown cells -----------------------------------------------------------
+
+@dataclass
+class SnapshotCells:
+    """One snapshot's shown cells: all the overview may print about it."""
+
+    run: RunRecord
+    shown: Mapping[Hashable, Shown]
+    comparable: bool = True
+    site_scopes: tuple[str, ...] = ()
+
+    def cell(self, level: str, breakdown: str = "total", category: str = "total",
+             scope: str = SCOPE_ALL, measure: str = "count") -> Shown | None:
+        """None when the snapshot has no such count (a level or measure it did not take)."""
+        if category == STATED:
+            return difference(self.cell(level, scope=scope, measure=measure),
+                              [self.cell(level, breakdown, UNKNOWN, scope, measure)])
+        if category == NO_LABEL:
+            return difference(self.cell(level, "gender", "trans", scope, measure),
+                              [self.cell(level, "gender_detail", c, scope, measure)
+                               for c in self.categories("gender_detail")])
+        key = (self.run.snapshot_id, scope, level, measure, breakdown, category)
+        if key in self.shown:
+            return self.shown[key]
+        total = (self.run.snapshot_id, scope, level, measure, "total", "total")
+        # the aggregation writes every category it saw and every total: a category missing
+        # beside its total was not seen, a true zero
+        if breakdown != "total" and total in self.shown:
+            return ZERO
+        return None
+
+    def categories(self, breakdown: str) -> list[str]:
+        return sorted({k[5] for k in self.shown if isinstance(k, tuple) and k[4] == breakdown
+                       and k[1] == SCOPE_ALL and not k[5].startswith("(")})
+
+
+def difference(whole: Shown | None, parts: Sequence[Shown | None]) -> Shown | None:
+    """A count derived from shown counts only (the stated ones: all minus "not stated"), so
+    it tells nothing they do not: hidden when any of them is hidden. Deriving it, rather
+    than protecting it as a cell of its own, spares the table a line that would hide more
+    (with "not stated" small, a published stated count would cost a category)."""
+    if whole is None or any(p is None for p in parts):
+        return None
+    if whole.value is None or any(p.value is None for p in parts):  # type: ignore[union-attr]
+        return Shown(None, HIDDEN_SHARE, "hidden")
+    # noisy counts (cell key method) may make the difference negative: no count is
+    value = max(0, whole.value - sum(p.value for p in parts))  # type: ignore[union-attr,misc]
+    noisy = any(s.status == "perturbed" for s in (whole, *parts))  # type: ignore[union-attr]
+    return Shown(value, str(value), "perturbed" if noisy else "exact")
+
+
+# --- values ---------------------------------------------------------------------------------
+
+def count(shown: Shown | None) -> Value:
+    if shown is None:
+        return NA
+    return Value(shown.text, shown.value, shown.status)
+
+
+def share(part: Shown | None, base: Shown | None, statistic: str = "") -> Value:
+    """A share in percent, from shown counts only: hidden when either is hidden, so no
+    share gives away a count that protection hid (part = share x base)."""
+    if part is None or base is None:
+        return NA
+    if part.value is None or base.value is None:
+        return Value(HIDDEN_SHARE, None, "hidden", statistic)
+    if base.value == 0:
+        return Value(NOT_APPLICABLE, None, "na", statistic)
+    percent = round(100 * part.value / base.value, 1)
+    return Value(f"{percent:.1f}", percent, "share", statistic)
+
+
+def text(value: str) -> Value:
+    return Value(value, None, "text")
+
+
+def reference(breakdown: str, category: str) -> Value:
+    if category in REFERENCE_SHARES.get(breakdown, {}):
+        percent, exact = REFERENCE_SHARES[breakdown][category]
+        return Value(f"{percent:.1f} %" if exact else f"≈{percent:.0f} %", percent, "reference")
+    if category in REFERENCE_COUNTS.get(breakdown, {}):
+        n = REFERENCE_COUNTS[breakdown][category]
+        return Value(str(n), n, "reference", "reference_2020_count")
+    if category in REFERENCE_RANKS.get(breakdown, {}):
+        rank = REFERENCE_RANKS[breakdown][category]
+        return Value(f"#{rank}", rank, "reference", "reference_2020_rank")
+    return NA
+
+
+# --- one snapshot's tables ------------------------------------------------------------------
+
+def _order(cells: SnapshotCells, breakdown: str, categories: Sequence[str],
+           fixed: bool) -> list[str]:
+    """Largest shown unique count first, hidden counts last (by name): a place in a ranking
+    by exact counts would bound a hidden one."""
+    if fixed:
+        order = {c: n for n, c in enumerate(_codebook_order(breakdown))}
+        return sorted(categories, key=lambda c: (order.get(c, len(order)), c))
+
+    def rank(category: str) -> tuple[bool, float, str]:
+        shown = cells.cell("unique", breakdown, category)
+        value = shown.value if shown is not None else None
+        return (value is None, -(value or 0), category)
+
+    return sorted(categories, key=rank)
+
+
+def _codebook_order(breakdown: str) -> tuple[str, ...]:
+    if breakdown == "site_kind":
+        return SITE_KINDS
+    return CODEBOOK[CODEBOOK_NAME.get(breakdown, breakdown)].categories
+
+
+def _composition_columns(stated: bool) -> tuple[Column, ...]:
+    columns = []
+    for level in LEVELS:
+        columns.append(Column(level, "n", level, level, "count"))
+        if stated:
+            columns.append(Column(f"{level}_pct_stated", "% stated", level, level,
+                                  "share_of_stated"))
+        if level == "unique" or not stated:
+            columns.append(Column(f"{level}_pct_all", "% all", level, level, "share_of_all"))
+    columns.append(Column("reference_2020", "2020", "2020", "", "reference_2020"))
+    return tuple(columns)
+
+
+def _row_values(cells: SnapshotCells, columns: Sequence[Column], breakdown: str,
+                category: str, *, base: tuple[str, str] | None = None,
+                stated_share: bool = True, all_share: bool = True,
+                ref: Value | None = None, statistic: str = "") -> tuple[Value, ...]:
+    """``base``: the (breakdown, category) that "% stated" divides by (default: the
+    breakdown's stated count)."""
+    out = []
+    for column in columns:
+        level = column.level
+        here = cells.cell(level, breakdown, category) if level else None
+        if column.statistic == "count":
+            out.append(count(here))
+        elif column.statistic == "share_of_stated":
+            over = cells.cell(level, *base) if base else cells.cell(level, breakdown, STATED)
+            out.append(share(here, over, statistic) if stated_share else NA)
+        elif column.statistic == "share_of_all":
+            out.append(share(here, cells.cell(level)) if all_share else NA)
+        else:
+            out.append(ref if ref is not None else reference(breakdown, category))
+    return tuple(out)
+
+
+def composition(cells: SnapshotCells, breakdown: str, title: str, *, top: int | None = None,
+                fixed: bool = False, notes: Sequence[str] = ()) -> OverviewTable:
+    """A breakdown's categories at every level, as counts and shares of the listings that
+    state it and of all; then "unknown", the stated count and all listings."""
+    has_stated = breakdown != "site_kind"
+    columns = _composition_columns(has_stated)
+    present = [c for c in cells.categories(breakdown) if c not in (UNKNOWN, ABROAD)]
+    if breakdown == "site_kind":
+        present = sorted(set(present) | {k for k in SITE_KINDS
+                                         if any(s.kind == k for s in cells.run.sites)})
+    ordered = _order(cells, breakdown, present, fixed)
+    shown = ordered[:top] if top is not None else ordered
+    notes = list(notes)
+    if len(shown) < len(ordered):
+        notes.append(f"{len(ordered) - len(shown)} more categories not shown (--top).")
+    rows = []
+    for category in shown:
+        label = KIND_LABELS.get(category, category)
+        rows.append(Row(category, label, _row_values(cells, columns, breakdown, category)))
+        if breakdown == "gender" and category == "trans":
+            rows += _trans_labels(cells, columns)
+    if breakdown == "locality" and ABROAD in cells.categories(breakdown):
+        rows.append(Row(ABROAD, "abroad (outside Sweden)",
+                        _row_values(cells, columns, breakdown, ABROAD)))
+    if has_stated:
+        rows.append(Row(UNKNOWN, "not stated", _row_values(
+            cells, columns, breakdown, UNKNOWN, stated_share=False), "unknown"))
+        stated_ref = (_stated_reference(breakdown) if breakdown in REFERENCE_STATED else NA)
+        rows.append(Row(STATED, "stated", _row_values(
+            cells, columns, breakdown, STATED, stated_share=False, ref=stated_ref), "stated"))
+    total_ref = Value(str(REFERENCE_TOTAL), REFERENCE_TOTAL, "reference", "reference_2020_count")
+    rows.append(Row("total", "all listings", _row_values(
+        cells, columns, "total", "total", stated_share=False, all_share=False, ref=total_ref),
+        "total"))
+    return OverviewTable(breakdown, title, columns, tuple(rows), tuple(notes))
+
+
+def _stated_reference(breakdown: str) -> Value:
+    percent = round(100 * REFERENCE_STATED[breakdown] / REFERENCE_TOTAL, 1)
+    return Value(f"{percent:.1f} %", percent, "reference", "reference_2020_stated_share")
+
+
+def _trans_labels(cells: SnapshotCells, columns: Sequence[Column]) -> list[Row]:
+    labels = cells.categories("gender_detail")
+    rows = []
+    for label in _order(cells, "gender_detail", labels, fixed=False):
+        rows.append(Row(label, f"  {label}", _row_values(
+            cells, columns, "gender_detail", label, base=("gender", "trans"),
+            statistic="share_of_trans"), "detail"))
+    if labels:
+        rows.append(Row(NO_LABEL, "  no sub-label", _row_values(
+            cells, columns, "gender_detail", NO_LABEL, base=("gender", "trans"),
+            statistic="share_of_trans", ref=NA), "detail"))
+    return rows
+
+
+def sites_table(cells: SnapshotCells) -> OverviewTable:
+    columns = (Column("kind", "kind", statistic="text"),
+               *(Column(level, level, level=level) for level in ("hits", "unique")),
+               Column("unique_pct_all", "% all", level="unique", statistic="share_of_all"),
+               *(Column(level, level, level=level) for level in ("distinct", "advertisers")),
+               Column("status", "status", statistic="text"))
+    runs = {s.site: s for s in cells.run.sites}
+    rows = []
+    for site in sorted(set(runs) | set(cells.site_scopes)):
+        kind = runs[site].kind if site in runs else ""
+        status = runs[site].status if site in runs else ""
+        counted = site in cells.site_scopes
+        values: list[Value] = [text(kind)]
+        for column in columns[1:-1]:
+            if not counted:
+                values.append(NA)
+            elif column.statistic == "share_of_all":
+                values.append(share(cells.cell("unique", scope=site), cells.cell("unique")))
+            else:
+                values.append(count(cells.cell(column.level, scope=site)))
+        note = {"unhealthy": "unhealthy: not comparable", "failed": "failed: not counted"}
+        values.append(text(note.get(status, status)))
+        rows.append(Row(site, site, tuple(values), "site"))
+    total = [text("")] + [share(cells.cell("unique"), cells.cell("unique"))
+                          if c.statistic == "share_of_all" else count(cells.cell(c.level))
+                          for c in columns[1:-1]] + [text("")]
+    rows.append(Row("all", "all sites", tuple(total), "total"))
+    return OverviewTable("sites", "Sites", columns, tuple(rows), (
+        "An advertiser on several sites counts once on each, and once in \"all sites\": "
+        "the advertisers column does not add up.",))
+
+
+def stated_table(cells: SnapshotCells) -> OverviewTable:
+    columns = []
+    for level in LEVELS:
+        columns += [Column(f"{level}_stated", "stated", level, level, "count"),
+                    Column(f"{level}_pct_all", "% all", level, level, "share_of_all")]
+    columns += [Column("reference_2020_stated", "stated", "2020", "", "reference_2020_count"),
+                Column("reference_2020_pct_all", "% all", "2020", "",
+                       "reference_2020_stated_share")]
+    rows = []
+    for breakdown, label in VARIABLES:
+        values = []
+        for level in LEVELS:
+            stated = cells.cell(level, breakdown, STATED)
+            values += [count(stated), share(stated, cells.cell(level))]
+        if breakdown in REFERENCE_STATED:
+            n = REFERENCE_STATED[breakdown]
+            values += [Value(str(n), n, "reference"), _stated_reference(breakdown)]
+        else:
+            values += [NA, NA]
+        rows.append(Row(breakdown, label, tuple(values)))
+    return OverviewTable("stated", "Listings stating each variable", tuple(columns),
+                         tuple(rows), (f"2020: of {REFERENCE_TOTAL} unique ads and profiles.",))
+
+
+VARIABLES = (("locality", "locality (ort)"), ("gender", "gender (kön)"), ("age_band", "age"),
+             ("orientation", "sexual orientation"), ("nationality", "nationality"),
+             ("language", "language"), ("ethnicity", "ethnicity"))

@@ -1,0 +1,264 @@
+"""The weekly county summary's numbers: one län, one ISO week, read from the store.
+
+The week's snapshot is the last complete or partial one taken in the week (local time);
+"last week" is the last one of the week before; the baseline is the first snapshot of the
+week's baseline window. Every count is read from the county's scope (every site's
+listings whose stated locality lies in the län) and goes through small-cell protection
+as one table, so a hidden count cannot be worked out from the totals beside it, and a
+difference of two counts is shown only when both are.
+
+Pure core: no HTML here (crawler/report/html.py draws it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from crawler.disclosure import Protection, Shown, indicator_table, protect
+from crawler.errors import AdcensusError
+from crawler.records import Indicator, RunRecord
+from crawler.report import swedish
+from crawler.report.lan import County
+from crawler.report.weeks import Week, week_of
+from crawler.store.base import Store
+
+VISIBLE = ("complete", "partial")
+LEVELS = ("unique", "distinct", "advertisers", "hits")
+TREND_WEEKS = 12
+UNDER_18 = "under-18"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    key: str  # the codebook category
+    label: str  # in Swedish
+    now: Shown
+    last_week: Shown | None = None
+    baseline: Shown | None = None
+
+    @property
+    def change(self) -> str:
+        """Against last week: shown only when both counts are."""
+        return _difference(self.now, self.last_week)
+
+    @property
+    def change_vs_baseline(self) -> str:
+        return _difference(self.now, self.baseline)
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    week: Week
+    value: Shown | None  # None: no snapshot that week
+
+
+@dataclass
+class WeeklyReport:
+    county: County
+    week: Week
+    snapshot: RunRecord
+    last_week: RunRecord | None
+    baseline: RunRecord
+    protection: Protection
+    headline: list[Row] = field(default_factory=list)  # per level
+    new_vs_baseline: Shown | None = None
+    gone_vs_baseline: Shown | None = None
+    still_vs_baseline: Shown | None = None
+    kommuner: list[Row] = field(default_factory=list)
+    orter: list[Row] = field(default_factory=list)
+    sites: list[Row] = field(default_factory=list)
+    site_kinds: list[Row] = field(default_factory=list)
+    languages: list[Row] = field(default_factory=list)
+    genders: list[Row] = field(default_factory=list)
+    age_bands: list[Row] = field(default_factory=list)
+    under_18: Shown | None = None
+    comparable: bool = True
+    caveats: list[str] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)
+
+    @property
+    def unique(self) -> Row:
+        return next(r for r in self.headline if r.key == "unique")
+
+
+def visible_runs(store: Store) -> list[RunRecord]:
+    return [r for r in store.runs() if r.status in VISIBLE]
+
+
+def weeks_with_snapshots(runs: Sequence[RunRecord], tz: str) -> list[Week]:
+    return sorted({week_of(_time(r.started_at), tz) for r in runs},
+                  key=lambda w: (w.year, w.week))
+
+
+def snapshot_of(runs: Sequence[RunRecord], week: Week) -> RunRecord | None:
+    """The last visible snapshot taken in ``week``."""
+    inside = [r for r in runs if week.holds(_time(r.started_at))]
+    return inside[-1] if inside else None
+
+
+def build(store: Store, county: County, week: Week, protection: Protection,
+          trend_weeks: int = TREND_WEEKS) -> WeeklyReport:
+    runs = visible_runs(store)
+    if not runs:
+        raise AdcensusError("the store holds no complete snapshot yet: take one with "
+                            "`adcensus snapshot` (or `adcensus demo` for the demo market)")
+    snapshot = snapshot_of(runs, week)
+    if snapshot is None:
+        have = weeks_with_snapshots(runs, week.tz)
+        raise AdcensusError(
+            f"no snapshot in week {week.label} ({swedish.day(week.first_day)} to "
+            f"{swedish.day(week.last_day)}); the store has snapshots in "
+            f"{_span(have)}")
+    last_week = snapshot_of(runs, week.shift(-1))
+    baseline = next(r for r in runs if r.window_id == snapshot.window_id)
+
+    scope = county.scope
+    now = store.indicators(snapshot_id=snapshot.snapshot_id, scope=scope)
+    before = store.indicators(snapshot_id=last_week.snapshot_id, scope=scope) if last_week else []
+    base = (store.indicators(snapshot_id=baseline.snapshot_id, scope=scope)
+            if baseline.snapshot_id != snapshot.snapshot_id else [])
+    trend_runs = [(w, snapshot_of(runs, w)) for w in
+                  (week.shift(-n) for n in range(trend_weeks - 1, -1, -1))]
+    trend_totals = [i for _, run in trend_runs if run is not None
+                    for i in store.indicators(snapshot_id=run.snapshot_id, scope=scope,
+                                              level="unique", measure="count",
+                                              breakdown="total")]
+    if not any(i.breakdown == "total" for i in now):
+        raise AdcensusError(
+            f"snapshot {snapshot.snapshot_id} holds no counts per län (taken before county "
+            "scopes were counted): take a new snapshot")
+
+    # one table of what the report shows (a count it does not show needs no protection
+    # and would only cost more suppression); its lines hold within each snapshot
+    table = indicator_table([i for i in (*now, *before, *base, *trend_totals) if _shown(i)],
+                            scopes_sum_to=None)
+    shown = protect(table, protection)
+    report = WeeklyReport(county, week, snapshot, last_week, baseline, protection)
+    cell = _Cells(shown, snapshot, last_week,
+                  baseline if baseline.snapshot_id != snapshot.snapshot_id else None, scope)
+
+    report.headline = [cell.row(level, "total", "total", swedish.LEVEL[level], level=level)
+                       for level in LEVELS]
+    for measure in ("new", "gone", "still"):
+        setattr(report, f"{measure}_vs_baseline",
+                cell.one(snapshot, "unique", f"{measure}_vs_baseline", "total", "total"))
+    present = _categories(now, before, base)
+    report.kommuner = cell.rows("kommun", present, swedish.kommun)
+    report.orter = cell.rows("locality", present, swedish.locality)
+    report.sites = cell.rows("site", present, str)
+    report.site_kinds = cell.rows("site_kind", present, lambda k: swedish.SITE_KIND.get(k, k))
+    report.languages = cell.rows("language", present, swedish.language)
+    report.genders = cell.rows("gender", present, lambda g: swedish.GENDER.get(g, g))
+    report.age_bands = cell.rows("age_band", present, lambda a: swedish.AGE_BAND.get(a, a),
+                                 order=list(swedish.AGE_BAND))
+    report.under_18 = cell.one(snapshot, "unique", "count", "age_band", UNDER_18) or Shown(0, "0", "exact")
+    report.comparable = all(i.comparable for i in now if i.breakdown == "total")
+    report.caveats = _caveats(snapshot, last_week, report.comparable)
+    report.trend = [TrendPoint(w, cell.one(run, "unique", "count", "total", "total")
+                               if run is not None else None) for w, run in trend_runs]
+    return report
+
+
+class _Cells:
+    def __init__(self, shown: dict[Hashable, Shown], snapshot: RunRecord,
+                 last_week: RunRecord | None, baseline: RunRecord | None, scope: str) -> None:
+        self.shown, self.snapshot, self.last_week, self.baseline = shown, snapshot, last_week, baseline
+        self.scope = scope
+
+    def one(self, run: RunRecord | None, level: str, measure: str, breakdown: str,
+            category: str) -> Shown | None:
+        if run is None:
+            return None
+        return self.shown.get((run.snapshot_id, self.scope, level, measure, breakdown, category))
+
+    def row(self, key: str, breakdown: str, category: str, label: str,
+            level: str = "unique") -> Row:
+        zero = Shown(0, "0", "exact")
+        return Row(key, label,
+                   self.one(self.snapshot, level, "count", breakdown, category) or zero,
+                   self._or_zero(self.last_week, level, breakdown, category),
+                   self._or_zero(self.baseline, level, breakdown, category))
+
+    def rows(self, breakdown: str, present: dict[str, set[str]], label: Callable[[str], str],
+             order: list[str] | None = None) -> list[Row]:
+        rows = [self.row(c, breakdown, c, label(c)) for c in present.get(breakdown, ())]
+        if order is not None:
+            return sorted(rows, key=lambda r: order.index(r.key) if r.key in order else len(order))
+        # largest first by what is shown (a hidden count sorts as its marker says), then name;
+        # "unknown" last, as a reader expects
+        return sorted(rows, key=lambda r: (r.key in ("unknown", "abroad"), -_rank(r.now), r.label))
+
+    def _or_zero(self, run: RunRecord | None, level: str, breakdown: str,
+                 category: str) -> Shown | None:
+        if run is None:
+            return None
+        # a category absent from a snapshot was counted as zero there
+        return self.one(run, level, "count", breakdown, category) or Shown(0, "0", "exact")
+
+
+SHOWN_BREAKDOWNS = ("kommun", "locality", "site", "site_kind", "language", "gender", "age_band")
+
+
+def _shown(i: Indicator) -> bool:
+    if i.breakdown == "total":
+        return i.measure == "count" or (i.level == "unique" and i.measure.endswith("_vs_baseline"))
+    return i.level == "unique" and i.measure == "count" and i.breakdown in SHOWN_BREAKDOWNS
+
+
+def _categories(*snapshots: Sequence[Indicator]) -> dict[str, set[str]]:
+    present: dict[str, set[str]] = {}
+    for indicators in snapshots:
+        for i in indicators:
+            if i.level == "unique" and i.measure == "count" and i.value:
+                present.setdefault(i.breakdown, set()).add(i.category)
+    return present
+
+
+def _rank(shown: Shown) -> float:
+    if shown.value is not None:
+        return shown.value
+    return 0.5 if shown.status == "primary" else 1.0  # "<5" is 1..4; ".." at least 1
+
+
+def _difference(now: Shown, then: Shown | None) -> str:
+    if then is None:
+        return ""
+    if now.value is None or then.value is None:
+        return "–"  # one of them is protected: so is their difference
+    return swedish.signed(now.value - then.value)
+
+
+def _caveats(snapshot: RunRecord, last_week: RunRecord | None, comparable: bool) -> list[str]:
+    out = []
+    for site in snapshot.sites:
+        if site.status == "failed":
+            out.append(f"{site.site}: kunde inte läsas denna vecka. Sajtens annonser saknas i "
+                       "siffrorna, så länets totaler är för låga.")
+        elif site.status == "unhealthy":
+            out.append(f"{site.site}: sajten såg annorlunda ut än vanligt (troligen ändrad "
+                       "layout). Dess siffror kan vara för låga och jämförs inte med tidigare "
+                       "veckor.")
+    if not comparable and not out:
+        out.append("Veckans siffror jämförs inte med tidigare veckor: minst en sajt gick inte "
+                   "att läsa som vanligt.")
+    if last_week is None:
+        out.append("Ingen ögonblicksbild förra veckan: ändringen mot förra veckan kan inte visas.")
+    if snapshot.is_baseline:
+        out.append("Veckans ögonblicksbild är baslinjen för en ny period: nya och försvunna "
+                   "annonser räknas från och med nästa vecka.")
+    return out
+
+
+def _span(weeks: Sequence[Week]) -> str:
+    if len(weeks) == 1:
+        return f"week {weeks[0].label}"
+    return f"{len(weeks)} weeks from {weeks[0].label} to {weeks[-1].label}"
+
+
+def _time(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+__all__ = ["Row", "TrendPoint", "WeeklyReport", "build", "snapshot_of", "visible_runs"]

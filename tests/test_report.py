@@ -1,0 +1,296 @@
+"""The weekly county summary: numbers from a real demo crawl checked against the ground
+truth with suppression applied, the HTML opened in a real Chromium, the PDF printed and
+read back, the week and län a person types, and bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+from crawler.cli import main
+from crawler.commands.snapshot import run_snapshot
+from crawler.config import load_config
+from crawler.demo_market.generator import Market, generate
+from crawler.demo_market.server import MarketServer
+from crawler.demo_market.truth import Truth
+from crawler.demo_market.vocabulary import LOCALITY_COUNTY
+from crawler.disclosure import Protection, Shown
+from crawler.errors import AdcensusError
+from crawler.keys import KeyRing
+from crawler.listing import Listing
+from crawler.records import SiteRun
+from crawler.report import lan, swedish
+from crawler.report.html import render
+from crawler.report.pdf import html_to_pdf
+from crawler.report.weekly import WeeklyReport, build
+from crawler.report.weeks import last_complete_week, parse_week, week_of
+from crawler.snapshot import Snapshot
+from crawler.store import open_store
+from tests.conftest import write_config
+
+THRESHOLD = 5
+# a Wednesday noon, and the same time a week later: two ISO weeks
+FIRST = datetime(2026, 11, 11, 12, tzinfo=UTC)
+SECOND = FIRST + timedelta(days=7)
+
+
+@dataclass
+class Crawled:
+    market: Market
+    config: Path
+    before: Truth  # the market when the first snapshot was taken
+    after: Truth  # ... and the second, with the first as baseline
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+    """Two real snapshots of the demo market, all three sites (two in Chromium), a week
+    apart on the market's clock and in the store."""
+    tmp = tmp_path_factory.mktemp("report")
+    market = generate(seed=11, listings=300)
+    with MarketServer(market) as server:
+        config = write_config(tmp, server.url)
+        assert run_snapshot(config, quiet=True, taken_at=FIRST) == 0
+        market.advance(7)
+        assert run_snapshot(config, quiet=True, taken_at=SECOND) == 0
+    yield Crawled(market, config, market.truth(day=0),
+                  market.truth(day=7, baseline_day=0, previous_day=0))
+
+
+def report_for(crawled: Crawled, county: str, week: datetime = SECOND,
+               protection: Protection = Protection()) -> WeeklyReport:
+    loaded = load_config(crawled.config)
+    with open_store(loaded.store_url) as store:
+        return build(store, lan.resolve(county), week_of(week), protection)
+
+
+def agrees(shown: Shown | None, true: int) -> bool:
+    """A shown count agrees with the truth as its protection says it should."""
+    assert shown is not None
+    if shown.status == "exact":
+        return shown.value == true
+    if shown.status == "primary":
+        return 1 <= true < THRESHOLD and shown.text == f"<{THRESHOLD}"
+    return shown.status == "secondary" and shown.text == ".." and true >= 0
+
+
+# -- the numbers against the ground truth ---------------------------------------------------
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_every_county_report_agrees_with_the_ground_truth(crawled: Crawled) -> None:
+    before, after = crawled.before.by_county, crawled.after.by_county
+    checked = 0
+    for iso in sorted(set(LOCALITY_COUNTY.values())):
+        report = report_for(crawled, iso)
+        unique = report.unique
+        assert agrees(unique.now, after[(iso, "total", "total")]), iso
+        assert agrees(unique.last_week, before[(iso, "total", "total")]), iso
+        assert agrees(report.new_vs_baseline, crawled.after.county_new_vs_baseline[iso]), iso
+        assert agrees(report.gone_vs_baseline, crawled.after.county_gone_vs_baseline[iso]), iso
+        for rows, breakdown in ((report.orter, "locality"), (report.sites, "site"),
+                                (report.languages, "language"), (report.genders, "gender"),
+                                (report.age_bands, "age_band")):
+            for row in rows:
+                assert agrees(row.now, after[(iso, breakdown, row.key)]), (iso, breakdown, row.key)
+                assert agrees(row.last_week, before[(iso, breakdown, row.key)]), (iso, row.key)
+                checked += 1
+            # nothing the truth has is missing from the table
+            keys = {row.key for row in rows}
+            assert {c for (i, b, c), n in after.items() if i == iso and b == breakdown and n} <= keys
+    assert checked > 100
+    # the demo market is big enough that the largest län shows exact numbers
+    stockholm = report_for(crawled, "Stockholms län")
+    assert stockholm.unique.now.status == "exact" and stockholm.unique.now.value > 20
+    assert stockholm.unique.change == swedish.signed(
+        after[("SE-AB", "total", "total")] - before[("SE-AB", "total", "total")])
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_small_counts_are_protected_and_cannot_be_worked_out(crawled: Crawled) -> None:
+    primary = 0
+    for iso in sorted(set(LOCALITY_COUNTY.values())):
+        report = report_for(crawled, iso)
+        for rows in (report.kommuner, report.orter, report.genders, report.age_bands):
+            hidden = [r for r in rows if r.now.value is None]
+            primary += sum(r.now.status == "primary" for r in rows)
+            if report.unique.now.value is not None and hidden:
+                # one hidden count beside a shown total could be worked out: never alone
+                assert len(hidden) >= 2, (iso, [r.key for r in rows])
+            for row in rows:
+                if row.now.value is None or (row.last_week and row.last_week.value is None):
+                    assert row.change == "–"
+    assert primary > 0, "the demo market has small cells to protect"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_html_is_swedish_and_shows_the_protected_numbers(crawled: Crawled) -> None:
+    report = report_for(crawled, "Västra Götalands län")
+    html = render(report, generated=SECOND)
+    for words in ("Västra Götalands län: veckosammanfattning", "Vecka 47 2026",
+                  "16 november 2026 – 22 november 2026", "Unika annonser", "Kommuner",
+                  "Språk som annonserna anger", "Annonser är inte personer",
+                  "Små tal skyddas", "<5 betyder 1–4 annonser", "Uppgiven ålder under 18 år"):
+        assert words.replace("<", "&lt;") in html, words
+    assert f">{report.unique.now.text}<" in html
+    for row in report.kommuner:
+        assert f"<td>{row.label}</td><td>{row.now.text.replace('<', '&lt;')}</td>" in html
+    assert html.count("<svg") == 2
+
+
+# -- a real Chromium: the HTML opened, the PDF printed ----------------------------------------
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_chromium_opens_the_report_without_errors_and_prints_it(crawled: Crawled,
+                                                                tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    report = report_for(crawled, "Stockholms län")
+    html = render(report)
+    page_file = tmp_path / "report.html"
+    page_file.write_text(html)
+    executable = load_config(crawled.config).browser_executable()
+    errors: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable)
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(page_file.as_uri())
+        charts = page.locator("figure svg")
+        assert charts.count() == 2
+        box = charts.first.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 100
+        assert page.locator("#headline tbody tr").count() == 4
+        assert page.locator("h1").inner_text() == "Stockholms län: veckosammanfattning"
+        browser.close()
+    assert errors == []
+    assert requests == [page_file.as_uri()], "the report fetched something: not self-contained"
+
+    pdf = tmp_path / "report.pdf"
+    assert html_to_pdf(html, pdf, executable) == []
+    document = pypdfium2.PdfDocument(pdf)
+    assert len(document) >= 2
+    text = "".join(document[n].get_textpage().get_text_range() for n in range(len(document)))
+    document.close()
+    assert "Stockholms län: veckosammanfattning" in text and "Om siffrorna" in text
+    assert report.unique.now.text in text
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_command_writes_html_and_pdf_for_one_or_every_lan(crawled: Crawled, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["report", "--config", str(crawled.config), "--lan", "14", "--week", "2026-W47",
+                 "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["veckorapport-2026-W47-SE-O.html",
+                                                     "veckorapport-2026-W47-SE-O.pdf"]
+    assert (out / "veckorapport-2026-W47-SE-O.pdf").read_bytes().startswith(b"%PDF-")
+    capsys.readouterr()
+    assert main(["report", "--config", str(crawled.config), "--all-lan", "--week", "2026-W47",
+                 "--out", str(out), "--no-pdf"]) == 0
+    assert len(list(out.glob("*.html"))) == 21
+    assert not list(out.glob(".*")), "no temporary file left behind"
+    # the audit reads reports as outputs: prose by design, but no contact or listing URL
+    loaded = load_config(crawled.config)
+    assert main(["report", "--config", str(crawled.config), "--lan", "SE-O", "--week",
+                 "2026-W47", "--no-pdf"]) == 0
+    assert (loaded.reports_dir / "veckorapport-2026-W47-SE-O.html").is_file()
+    from crawler.audit import run_audit
+
+    files = run_audit(loaded, temp_roots=[tmp_path / "none"]).check("files")
+    assert files.passed, files.failures
+
+
+# -- weeks, län and bad input (stores written here, no crawl) ----------------------------------
+
+def stored(tmp_path: Path, *moments: datetime, texts: tuple[str, ...] = ("a", "b", "c"),
+           age: str = "25") -> Path:
+    config = write_config(tmp_path, "http://127.0.0.1:9", browser=False)
+    loaded = load_config(config)
+    for n, moment in enumerate(moments):
+        listings = [Listing("annonstavlan", "ad_board",
+                            {"text": f"a neutral synthetic text {t} {n}", "locality": "Lund",
+                             "age": age}) for t in texts]
+        with open_store(loaded.store_url) as store:
+            snap = Snapshot(store, KeyRing(loaded.keys_dir), 91, "h", now=moment)
+            snap.begin()
+            snap.finish({"annonstavlan": listings},
+                        [SiteRun("annonstavlan", "ad_board", "ok", pages=1, items=len(listings))],
+                        finished=moment)
+    return config
+
+
+def test_a_week_is_stockholm_time_monday_to_sunday(tmp_path: Path) -> None:
+    # Sunday 23:30 in Stockholm is still week 47; Monday 00:30 (Sunday 23:30 UTC) is 48
+    sunday = datetime(2026, 11, 22, 22, 30, tzinfo=UTC)
+    monday = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+    assert week_of(sunday).label == "2026-W47" and week_of(monday).label == "2026-W48"
+    config = stored(tmp_path, sunday, monday)
+    with open_store(load_config(config).store_url) as store:
+        w47 = build(store, lan.resolve("Skåne"), parse_week("2026-W47"), Protection())
+        w48 = build(store, lan.resolve("Skåne"), parse_week("2026-W48"), Protection())
+    assert w47.snapshot.started_at.startswith("2026-11-22T22:30")
+    assert w48.last_week is not None and w48.last_week.snapshot_id == w47.snapshot.snapshot_id
+    assert last_complete_week(monday).label == "2026-W47"
+    assert parse_week("2026w1").label == "2026-W01"
+
+
+@pytest.mark.parametrize("text", ["Västra Götalands län", "västra götaland", "14", "SE-O", "o"])
+def test_a_lan_by_name_code_or_iso_code(text: str) -> None:
+    assert lan.resolve(text).iso == "SE-O"
+
+
+def test_every_lan_resolves_by_its_own_name_and_codes() -> None:
+    assert len(lan.COUNTIES) == 21
+    for county in lan.COUNTIES:
+        for text in (county.name, county.code, county.iso):
+            assert lan.resolve(text) == county
+
+
+def test_a_stated_age_under_18_is_flagged_protected(tmp_path: Path) -> None:
+    config = stored(tmp_path, FIRST, texts=("a",), age="16")
+    with open_store(load_config(config).store_url) as store:
+        report = build(store, lan.resolve("Skåne län"), week_of(FIRST), Protection())
+    assert report.under_18 is not None and report.under_18.text == "<5"
+    html = render(report)
+    assert 'class="n">&lt;5</span> unika annonser i länet uppgav en ålder under 18 år' in html
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--lan", "Götaland Väst", "--week", "2026-W46"],
+     "unknown län 'Götaland Väst'"),
+    (["--lan", "Skåne", "--week", "2026-W40"], "no snapshot in week 2026-W40"),
+    (["--lan", "Skåne", "--week", "2026-W60"], "not an ISO week: '2026-W60'"),
+    (["--lan", "Skåne", "--week", "last week"], "not an ISO week"),
+])
+def test_bad_input_is_named_with_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        argv: list[str], message: str) -> None:
+    config = stored(tmp_path, FIRST)
+    capsys.readouterr()
+    assert main(["report", "--config", str(config), "--no-pdf", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert not (load_config(config).reports_dir).exists(), "nothing written on an error"
+
+
+def test_an_unknown_lan_gets_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(AdcensusError, match="did you mean 'Västra Götalands län'"):
+        lan.resolve("Västra Göta")
+
+
+def test_an_empty_store_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9", browser=False)
+    assert main(["report", "--config", str(config), "--lan", "Skåne", "--no-pdf"]) == 2
+    assert "the store holds no complete snapshot yet" in capsys.readouterr().err
