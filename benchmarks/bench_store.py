@@ -9,9 +9,10 @@ Each week is one snapshot of 150,000 hits, turned into indicators by the real
 (new/still/gone against the baseline and the previous week), ~200 localities, languages,
 genders, age bands, reach. A write is ``begin_run`` + ``complete_run`` with the snapshot's
 indicators (fingerprints are left out: they are another stage's volume). The weekly
-county query is what a county's report reads: the county's series at every level, its
-new-vs-baseline series, per site, the latest snapshot's top localities and the
-baseline totals. Without ``--elasticsearch`` a local noida-db server is started on
+county query is the weekly county report's own reading and protection of the numbers
+(``crawler.report.weekly.build`` for Stockholms län and the latest week: three
+snapshots of the county's scope and twelve weeks of its totals), without the HTML.
+Without ``--elasticsearch`` a local noida-db server is started on
 127.0.0.1 (tests/elasticsearch_server.py) and stopped at the end.
 """
 
@@ -30,9 +31,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.aggregate import BREAKDOWNS, Unit, aggregate  # noqa: E402
+from crawler.aggregate import Unit, aggregate  # noqa: E402
+from crawler.disclosure import Protection  # noqa: E402
 from crawler.normalise import Profile  # noqa: E402
+from crawler.normalise.geography import COUNTIES as ALL_COUNTIES  # noqa: E402
 from crawler.records import LEVELS, SCOPE_ALL, Indicator, RunRecord  # noqa: E402
+from crawler.report.lan import resolve  # noqa: E402
+from crawler.report.weekly import build  # noqa: E402
+from crawler.report.weeks import week_of  # noqa: E402
 from crawler.store import open_store  # noqa: E402
 from crawler.store.base import Store  # noqa: E402
 
@@ -47,17 +53,16 @@ AGE_BANDS = ("18-24", "25-29", "30-39", "40-49", "50+", "unknown")
 LOCALITIES = ["Stockholm", "Göteborg", "Malmö", "Uppsala", "Västerås", "Örebro", "Linköping",
               "Helsingborg", "Jönköping", "Norrköping"] + [f"Ort {n:03d}" for n in range(190)]
 COUNTIES = ["SE-AB", "SE-O", "SE-M", "SE-C", "SE-U", "SE-T", "SE-E", "SE-M", "SE-F", "SE-E"]
-HAS_COUNTY = "county" in {f.name for f in dataclasses.fields(Profile)}
-BREAKDOWN, COUNTY = ("county", "SE-AB") if "county" in BREAKDOWNS else ("locality", "Stockholm")
+COUNTY = "Stockholms län"
 
 
 def profile(rng: random.Random, site: str, kind: str) -> Profile:
     # Zipf-like spread over localities: Stockholm first, a long tail of small ones
     n = min(int(rng.paretovariate(0.9)) - 1, len(LOCALITIES) - 1)
-    extra = {"county": COUNTIES[n] if n < len(COUNTIES) else f"SE-{n % 21}"} if HAS_COUNTY else {}
+    county = COUNTIES[n] if n < len(COUNTIES) else ALL_COUNTIES[n % len(ALL_COUNTIES)]
     languages = ("en",) if rng.random() < 0.6 else tuple(rng.sample(LANGUAGES, rng.randint(1, 2)))
     return Profile(site, kind, LOCALITIES[n], languages, rng.choice(GENDERS),
-                   rng.choice(AGE_BANDS), **extra)
+                   rng.choice(AGE_BANDS), kommun=f"{n:04d}", county=county)
 
 
 def snapshot(week: int, seed: int = 7) -> list[Indicator]:
@@ -103,15 +108,17 @@ def write(store: Store, week: int, indicators: list[Indicator]) -> float:
 
 
 def weekly_county_query(store: Store, latest: str, since: str) -> object:
-    return (
-        [store.series(SCOPE_ALL, level, "count", BREAKDOWN, COUNTY, since=since)
-         for level in LEVELS],
-        store.series(SCOPE_ALL, "unique", "new_vs_baseline", BREAKDOWN, COUNTY, since=since),
-        [store.series(site, "unique", "count", BREAKDOWN, COUNTY, since=since)
-         for site, _ in SITES],
-        store.top(latest, SCOPE_ALL, "unique", "locality", 10),
-        store.baseline_totals(SCOPE_ALL, "unique", since=since),
-    )
+    from datetime import datetime
+
+    report = build(store, resolve(COUNTY), week_of(datetime.fromisoformat(taken_at_of(latest))),
+                   Protection())
+    return [(r.key, r.now.text, r.last_week.text if r.last_week else None)
+            for rows in (report.headline, report.kommuner, report.orter, report.sites,
+                         report.languages, report.genders, report.age_bands) for r in rows]
+
+
+def taken_at_of(snapshot_id: str) -> str:
+    return taken_at(int(snapshot_id[1:]))
 
 
 def bench(name: str, url: str, snapshots: list[list[Indicator]], repeat: int) -> dict:
@@ -148,7 +155,7 @@ def main() -> int:
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, "
           f"{len(snapshots[-1]):,} indicators per 150,000-hit snapshot "
           f"({args.weeks} weekly snapshots, made in {time.perf_counter() - started:.1f} s); "
-          f"county query on breakdown {BREAKDOWN!r} = {COUNTY!r}")
+          f"weekly county report's query for {COUNTY}")
 
     results, server = [], None
     with tempfile.TemporaryDirectory() as tmp:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from crawler.disclosure import Protection, Shown, indicator_table, protect
 from crawler.errors import AdcensusError
@@ -121,10 +121,14 @@ def build(store: Store, county: County, week: Week, protection: Protection,
             if baseline.snapshot_id != snapshot.snapshot_id else [])
     trend_runs = [(w, snapshot_of(runs, w)) for w in
                   (week.shift(-n) for n in range(trend_weeks - 1, -1, -1))]
-    trend_totals = [i for _, run in trend_runs if run is not None
-                    for i in store.indicators(snapshot_id=run.snapshot_id, scope=scope,
-                                              level="unique", measure="count",
-                                              breakdown="total")]
+    # one series query for the trend (on Elasticsearch every call costs a round trip)
+    wanted = {run.snapshot_id for _, run in trend_runs if run is not None}
+    trend_totals = [Indicator(p.snapshot_id, p.taken_at, scope, "unique", "count", "total",
+                              "total", p.value, p.comparable)
+                    for p in store.series(scope, "unique", "count", "total", "total",
+                                          since=_utc(trend_runs[0][0].start),
+                                          until=_utc(week.end))
+                    if p.snapshot_id in wanted]
     if not any(i.breakdown == "total" for i in now):
         raise AdcensusError(
             f"snapshot {snapshot.snapshot_id} holds no counts per län (taken before county "
@@ -255,6 +259,11 @@ def _span(weeks: Sequence[Week]) -> str:
     if len(weeks) == 1:
         return f"week {weeks[0].label}"
     return f"{len(weeks)} weeks from {weeks[0].label} to {weeks[-1].label}"
+
+
+def _utc(moment: datetime) -> str:
+    # the stores compare ISO strings of UTC times
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _time(value: str) -> datetime:
