@@ -20,6 +20,7 @@ MODULES = (
     "crawler.commands.status",
     "crawler.commands.audit",
     "crawler.commands.keys",
+    "crawler.commands.export",
 )
 
 EXIT_USAGE = 2
