@@ -52,6 +52,13 @@ class CrawlSection(Section):
     browser: bool = True
     browser_executable: str | None = None
     browser_pages: int = Field(default=4, ge=1, le=32)  # pages open at once per site
+    # long browser crawls grow (contexts keep what their pages leave, Chromium's own
+    # processes creep): after this many pages a site's browser context is closed, once
+    # its pages are done, and a fresh one opened (spiders/recycle.py)
+    browser_pages_per_context: int = Field(default=500, ge=1)
+    # ... and after this many pages the browser itself is closed and launched anew
+    # (0: never; a multiple of browser_pages_per_context restarts at a context's end)
+    browser_restart_pages: int = Field(default=5_000, ge=0)
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
 
 

@@ -87,6 +87,34 @@ class LoadMore(Strict):
         return value
 
 
+class PageParameter(Strict):
+    """List pages asked for by number (``?name=first``, ``first + 1``, ...), for sites
+    without a next link: paging stops at the first page with no items, at a page that
+    repeats the one before it (some sites serve their last page for any higher number),
+    or after max_pages."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.\-\[\]]+$", max_length=64)
+    first: int = Field(default=1, ge=0)
+    max_pages: int = Field(default=1000, ge=1, le=100_000)
+
+
+class InfiniteScroll(Strict):
+    """A list that grows when its end is scrolled into view: scrolled until ``end``
+    matches, or, without ``end``, until a scroll brings nothing within wait_s; at most
+    max_steps scrolls."""
+
+    end: str | None = None  # CSS of what the site shows once everything is loaded
+    max_steps: int = Field(default=100, ge=1, le=10_000)
+    wait_s: float = Field(default=10.0, gt=0.0, le=120.0)
+
+    @field_validator("end")
+    @classmethod
+    def _valid_css(cls, value: str | None) -> str | None:
+        if value is not None:
+            Extractor(css=value)
+        return value
+
+
 class Politeness(Strict):
     """Per-site overrides of the config's crawl settings (a slow or strict site)."""
 
@@ -95,11 +123,29 @@ class Politeness(Strict):
     page_budget: int | None = Field(default=None, ge=1)
 
 
+PAGINATION = ("next_page", "page_parameter", "load_more", "infinite_scroll")
+
+
 class ListPage(Strict):
     items: Selector  # one element per item
     link: Selector | None = None  # per item: its detail page; fields are then read there
+    # how to reach the rest of the list: one of these, or none for a one-page list
     next_page: Selector | None = None
-    load_more: LoadMore | None = None
+    page_parameter: PageParameter | None = None
+    load_more: LoadMore | None = None  # browser only
+    infinite_scroll: InfiniteScroll | None = None  # browser only
+
+    @model_validator(mode="after")
+    def _one_pagination(self) -> ListPage:
+        given = [name for name in PAGINATION if getattr(self, name) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give at most one way to paginate, not {' and '.join(given)}")
+        return self
+
+    @property
+    def in_browser(self) -> bool:
+        """Whether paging happens inside one browser page (clicking or scrolling)."""
+        return self.load_more is not None or self.infinite_scroll is not None
 
 
 class SiteDefinition(Strict):
@@ -134,8 +180,9 @@ class SiteDefinition(Strict):
 
     @model_validator(mode="after")
     def _browser_only(self) -> SiteDefinition:
-        if self.render == "http" and (self.wait_for or self.list_page.load_more):
-            raise ValueError("'wait_for' and 'list_page.load_more' need render: browser")
+        if self.render == "http" and (self.wait_for or self.list_page.in_browser):
+            raise ValueError("'wait_for', 'list_page.load_more' and "
+                             "'list_page.infinite_scroll' need render: browser")
         return self
 
     def resolved_start_urls(self, base_url: str | None) -> list[str]:

@@ -22,6 +22,8 @@ class SiteCollector:
         self.filled: Counter[str] = Counter()
         self.started = time.monotonic()
         self.finished: float | None = None
+        # a browser site's pages, contexts and launches (spiders/crawl.py BROWSER_STATS)
+        self.browser: dict[str, int] = {}
 
     def page(self) -> None:
         self.pages += 1

@@ -25,6 +25,18 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[Sequence[SiteCollector], bool], None]
 
+# what a browser site's browser did, from Scrapy's stats: logged at the end of its crawl
+# so an operator sees contexts and the browser recycled (spiders/recycle.py)
+BROWSER_STATS = {
+    "pages": "playwright/page_count",
+    "contexts_opened": "playwright/context_count",
+    "contexts_closed": "adcensus/browser/contexts_closed",
+    "max_concurrent_contexts": "playwright/context_count/max_concurrent",
+    "browser_launches": "playwright/browser_count",
+    "browser_restarts": "adcensus/browser/restarts",
+    "memory_peak_mb": "adcensus/memory_peak_mb",
+}
+
 
 def crawl_sites(
     loaded: LoadedConfig,
@@ -89,6 +101,11 @@ def _closed(crawler: Crawler, collector: SiteCollector) -> Callable[[object], No
         for key, count in stats.items():
             if key.startswith("retry/reason_count/"):
                 collector.errors[f"retried_{retry_reason(key.rsplit('/', 1)[1])}"] += count
+        if any(key.startswith("playwright/") for key in stats):
+            collector.browser = {name: int(stats.get(key, 0))
+                                 for name, key in BROWSER_STATS.items()}
+            logger.info("browser of %s: %s", collector.site,
+                        " ".join(f"{k}={v}" for k, v in collector.browser.items()))
         if hasattr(result, "value"):  # a Failure: the crawler itself broke
             collector.error(f"crawler_{type(result.value).__name__}")  # type: ignore[attr-defined]
             logger.error("crawl of %s ended with %s", collector.site,

@@ -1,9 +1,9 @@
 """The one generic spider: a site definition says what to fetch and what to read.
 
-List pages are paged through (next link, or a "load more" button in the browser); each
-item is read in place, or on its detail page when the definition has a link. Listings
-go to the site's collector in memory; nothing passes Scrapy's item pipeline, so no feed
-exporter or item log line can ever see content.
+List pages are paged through (a next link, a page number, or in the browser a "load
+more" button or infinite scroll); each item is read in place, or on its detail page
+when the definition has a link. Listings go to the site's collector in memory; nothing
+passes Scrapy's item pipeline, so no feed exporter or item log line can ever see content.
 """
 
 from __future__ import annotations
@@ -15,17 +15,12 @@ import scrapy
 from parsel import Selector, SelectorList
 from scrapy.http import HtmlResponse, Response
 from scrapy_playwright.page import PageMethod
+from w3lib.url import add_or_replace_parameter
 
 from crawler.listing import Listing
 from crawler.sites import Extractor, SiteDefinition
 from spiders.collector import SiteCollector, reason_of
-
-# waits in the page until a click on "load more" added items or removed the button
-_GREW = """([kind, items, before, button]) => {
-  const n = kind === "css" ? document.querySelectorAll(items).length
-    : document.evaluate(`count(${items})`, document, null, XPathResult.NUMBER_TYPE, null).numberValue;
-  return n > before || !document.querySelector(button);
-}"""
+from spiders.inpage import load_all
 
 
 def extract(node: Selector | Response, extractor: Extractor) -> str:
@@ -54,31 +49,52 @@ class ListingsSpider(scrapy.Spider):
         self.browser = use_browser and site.render == "browser"
 
     async def start(self) -> AsyncIterator[Any]:
+        numbered = self.site.list_page.page_parameter
         for url in self.start_urls:
-            yield self._request(url, self.parse_list, list_page=True)
+            if numbered is None:
+                yield self._request(url, self.parse_list, list_page=True)
+            else:
+                yield self._numbered_page(url, numbered.first, previous=None)
 
-    def _request(self, url: str, callback: Any, list_page: bool) -> scrapy.Request:
+    def _request(self, url: str, callback: Any, list_page: bool,
+                 cb_kwargs: dict[str, Any] | None = None) -> scrapy.Request:
         meta: dict[str, Any] = {}
         if self.browser:
             meta["playwright"] = True
             if self.site.wait_for:
                 meta["playwright_page_methods"] = [PageMethod("wait_for_selector", self.site.wait_for)]
-            if list_page and self.site.list_page.load_more:
+            if list_page and self.site.list_page.in_browser:
                 meta["playwright_include_page"] = True
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
+                              cb_kwargs=cb_kwargs)
 
-    async def parse_list(self, response: Response) -> AsyncIterator[Any]:
+    def _numbered_page(self, url: str, number: int, previous: int | None) -> scrapy.Request:
+        numbered = self.site.list_page.page_parameter
+        assert numbered is not None
+        return self._request(add_or_replace_parameter(url, numbered.name, str(number)),
+                             self.parse_list, list_page=True,
+                             cb_kwargs={"number": number, "previous": previous})
+
+    async def parse_list(self, response: Response, number: int | None = None,
+                         previous: int | None = None) -> AsyncIterator[Any]:
         self.collector.page()
         page = response.meta.get("playwright_page")
         if page is not None:
             try:
-                html = await self._load_all(page)
+                html = await load_all(page, self.site.list_page, self.collector)
             finally:
                 await page.close()
             response = HtmlResponse(url=response.url, body=html, encoding="utf-8")
         list_page = self.site.list_page
         items = select(response, list_page.items)
-        if not items:
+        numbered = list_page.page_parameter if number is not None else None
+        signature = hash(tuple(item.get() for item in items)) if numbered is not None else None
+        if numbered is not None and number != numbered.first:
+            # paging by number has no next link to say where the list ends: the first
+            # empty page, or a page repeating the one before, is its end
+            if not items or signature == previous:
+                return
+        elif not items:
             self.collector.drop("list_page_without_items")
         for item in items:
             if list_page.link is None:
@@ -93,28 +109,11 @@ class ListingsSpider(scrapy.Spider):
             next_url = extract(response, list_page.next_page)
             if next_url:
                 yield self._request(response.urljoin(next_url), self.parse_list, list_page=True)
-
-    async def _load_all(self, page: Any) -> str:
-        load_more = self.site.list_page.load_more
-        assert load_more is not None
-        items = self.site.list_page.items
-        kind, expr = ("css", items.css) if items.css is not None else ("xpath", items.xpath)
-        locator = page.locator(f"{kind}={expr}")
-        for _ in range(load_more.max_steps):
-            button = page.locator(f"css={load_more.button}")
-            if await button.count() == 0:
-                break
-            before = await locator.count()
-            await button.first.click()
-            try:
-                await page.wait_for_function(_GREW, arg=[kind, expr, before, load_more.button])
-            except Exception as exc:  # the page stopped answering: keep what is loaded
-                self.collector.error(f"load_more_{reason_of(exc)}")
-                break
-        else:
-            if await page.locator(f"css={load_more.button}").count():
-                self.collector.error("load_more_budget_reached")
-        return await page.content()
+        if numbered is not None and number is not None and items:
+            if number - numbered.first + 1 >= numbered.max_pages:
+                self.collector.error("page_parameter_budget_reached")
+            else:
+                yield self._numbered_page(response.url, number + 1, signature)
 
     def parse_detail(self, response: Response) -> None:
         self.collector.page()

@@ -136,13 +136,23 @@ def site_settings(loaded: LoadedConfig, site: SiteDefinition, use_browser: bool,
             "PLAYWRIGHT_BROWSER_TYPE": "chromium",
             "PLAYWRIGHT_LAUNCH_OPTIONS": launch,
             "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": crawl.browser_pages,
-            "PLAYWRIGHT_MAX_CONTEXTS": 1,
+            # contexts are named, opened and closed by spiders.recycle.BrowserRecycler,
+            # one at a time: none at start-up, and every one with these options
+            "PLAYWRIGHT_CONTEXTS": {},
+            "ADCENSUS_BROWSER_CONTEXT": {"accept_downloads": False, "service_workers": "block",
+                                         "user_agent": crawl.user_agent},
+            "ADCENSUS_BROWSER_PAGES_PER_CONTEXT": crawl.browser_pages_per_context,
+            "ADCENSUS_BROWSER_RESTART_PAGES": crawl.browser_restart_pages,
+            "DOWNLOADER_MIDDLEWARES": {**settings["DOWNLOADER_MIDDLEWARES"],
+                                       # after every middleware that may drop or retry
+                                       "spiders.recycle.BrowserRecycler": 950},
+            # the recycler keeps one; a second slot only so that a context it never saw
+            # (its first page failed before it opened) cannot block the crawl
+            "PLAYWRIGHT_MAX_CONTEXTS": 2,
+            # a browser closed by the recycler (or crashed) is launched again on demand
+            "PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER": True,
             "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout_ms,
             "PLAYWRIGHT_ABORT_REQUEST": abort_request,
-            "PLAYWRIGHT_CONTEXTS": {
-                "default": {"accept_downloads": False, "service_workers": "block",
-                            "user_agent": crawl.user_agent},
-            },
             # pages beyond the browser's capacity wait in Scrapy's queue, not in Chromium
             "CONCURRENT_REQUESTS": min(concurrency, crawl.browser_pages),
             "CONCURRENT_REQUESTS_PER_DOMAIN": min(concurrency, crawl.browser_pages),

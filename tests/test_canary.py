@@ -38,12 +38,14 @@ from crawler.config import CrawlSection, load_config
 from crawler.demo_market.canaries import MARKER, Canaries
 from crawler.demo_market.generator import Market, generate
 from crawler.demo_market.server import MarketServer
+from crawler.sites import load_sites
 from crawler.store import open_store
 from tests.conftest import SITES, write_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 LISTINGS = 150
+SHIPPED_SITES = sorted(s.name for s in load_sites(SITES))
 MEMORY_DIRS = (Path("/dev/shm"), Path("/run/shm"))
 BIG = 200 << 20  # files larger than this outside our own directories are not read
 
@@ -183,7 +185,10 @@ def canary_config(base: Path, market: Market, market_url: str, store: str | None
     broken["list_page"] = {"items": "article.annons", "link": "a::attr(href)"}
     (sites / "trasig.yaml").write_text(yaml.safe_dump(broken))
     crawl: dict[str, object] = {"log_level": "DEBUG", "browser_executable": "/usr/bin/chromium",
-                                "retry_backoff_s": 0}
+                                "retry_backoff_s": 0,
+                                # recycled contexts and a restarted browser keep to the
+                                # same memory-only directories as the first
+                                "browser_pages_per_context": 10, "browser_restart_pages": 25}
     if "memory_limit_mb" in CrawlSection.model_fields:
         # a shared test machine: the canaries are the point here, not the memory budget
         crawl["memory_limit_mb"] = 0
@@ -292,7 +297,7 @@ def run_two_snapshots(tmp_path: Path, store: str | None = None) -> Run:
 
 
 def check_the_run(run: Run) -> None:
-    """What the run did: both snapshots counted the three sites, the browser ones too."""
+    """What the run did: both snapshots counted every shipped site, the browser ones too."""
     loaded = load_config(run.config)
     with open_store(loaded.store_url) as store:
         runs = store.runs()
@@ -300,12 +305,14 @@ def check_the_run(run: Run) -> None:
         for record in runs:
             sites = {s.site: s for s in record.sites}
             assert sites["borta"].status == "failed"
-            for name in ("annonstavlan", "profilkatalogen", "sockerdejt"):
+            for name in SHIPPED_SITES:
                 assert sites[name].status == "ok" and sites[name].items > 0, sites[name]
         assert store.fingerprints(runs[-1].snapshot_id)
     log = (run.data / "logs" / "snapshot-1.log").read_text(errors="replace")
     assert "DEBUG" in log and "Crawled (200)" in log, "DEBUG logging was on"
     assert "Missing scheme in request url: mailto:" in log, "the spider raised on trasig"
+    assert re.search(r"browser of profilkatalogen: .*browser_restarts=[1-9]", log), \
+        "contexts were recycled and the browser restarted"
     assert "Traceback (most recent call last)" in log
     assert run.temp_dirs, "the snapshot's temporary directory was seen"
 

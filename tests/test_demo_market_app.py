@@ -10,12 +10,16 @@ from html.parser import HTMLParser
 
 import httpx
 import pytest
+from parsel import Selector
 
 from crawler.demo_market import Market, MarketServer, generate, serve_forever
 
 BOARD = "/sites/annonstavlan"
 PROFILES = "/sites/profilkatalogen"
 SUGAR = "/sites/sockerdejt"
+LINES = "/sites/radannonsen"
+CARDS = "/sites/visitkortet"
+FEED = "/sites/dejtflodet"
 
 
 class ByClass(HTMLParser):
@@ -64,7 +68,7 @@ def test_robots_and_index(client):
     r = client.get("/robots.txt")
     assert r.status_code == 200 and r.text == "User-agent: *\nDisallow: /__market/\n"
     index = client.get("/").text
-    for path in (BOARD, PROFILES, SUGAR):
+    for path in (BOARD, PROFILES, SUGAR, LINES, CARDS, FEED):
         assert f'href="{path}/"' in index
 
 
@@ -212,7 +216,8 @@ def test_advance_changes_what_is_served():
     with MarketServer(m) as server, httpx.Client(base_url=server.url) as c:
         before = c.get("/__market/state").json()
         assert before["day"] == 0 and before["seed"] == 4
-        assert before["sites"] == ["annonstavlan", "profilkatalogen", "sockerdejt"]
+        assert before["sites"] == ["annonstavlan", "profilkatalogen", "sockerdejt",
+                                   "radannonsen", "visitkortet", "dejtflodet"]
         assert before["live_hits"] == {s: len(m.live_hits(s, 0)) for s in before["sites"]}
         gone = next(h for h in m.live_hits("annonstavlan", 0)
                     if m.posting(h.listing_id).end_day <= 7)
@@ -265,3 +270,113 @@ def test_serve_forever_stops_cleanly_on_signal(sig):
             proc.communicate()
     assert proc.returncode == 0, err
     assert out.strip() == "stopped" and "Traceback" not in err
+
+
+# -- the three later sites ---------------------------------------------------------------
+
+def test_line_ads_are_paged_by_number_until_an_empty_page(client, market):
+    seen, page_no = [], 1
+    while True:
+        r = client.get(f"{LINES}/", params={"sida": page_no})
+        assert r.status_code == 200
+        assert 'rel="next"' not in r.text and 'class="next"' not in r.text
+        rows = Selector(r.text).xpath("//table[@class='annonser']//tr[@class='rad']")
+        if not rows:
+            break
+        assert len(rows) <= 6
+        seen += rows.xpath("./td[@class='rubrik']/a/@href").getall()
+        page_no += 1
+    live = market.live_hits("radannonsen")
+    assert len(live) > 6, "the fixture market has several numbered pages"
+    assert seen == [f"{LINES}/annons/{h.hit_id}" for h in live]
+    assert client.get(f"{LINES}/").text == client.get(f"{LINES}/", params={"sida": 1}).text
+    for bad in ("x", "0", "-2"):
+        assert client.get(f"{LINES}/", params={"sida": bad}).status_code == 400
+
+
+def test_line_ad_fields_sit_under_labels(client, market):
+    for h in market.live_hits("radannonsen")[:10]:
+        f = market.posting(h.listing_id).fields
+        page = Selector(client.get(f"{LINES}/annons/{h.hit_id}").text)
+        ad = page.xpath("//div[@id='annons']")
+        labelled = dict(zip(ad.xpath("./dl/dt/text()").getall(),
+                            ad.xpath("./dl/dd/text()").getall()))
+        expected = {label: f[key] for key, label in (
+            ("locality", "Ort"), ("age", "Ålder"), ("gender", "Kön"), ("languages", "Språk"),
+            ("price", "Pris"), ("phone", "Telefon"), ("email", "E-post"), ("handle", "Kontakt"))
+            if key in f}
+        assert labelled == expected
+        assert ad.xpath("./h2/text()").get() == f["title"]
+        assert " ".join(ad.xpath("./div[@class='beskrivning']/p/text()").getall()) == f["text"]
+    assert client.get(f"{LINES}/annons/0000000").status_code == 404
+
+
+def test_cards_carry_every_field_and_the_next_page_is_in_the_head(client, market):
+    cards, url = [], f"{CARDS}/"
+    while url:
+        page = Selector(client.get(url).text)
+        assert len(page.css("article.card")) <= 5
+        cards += page.css("article.card")
+        url = page.css("head link[rel=next]::attr(href)").get()
+        assert not page.css("body a[rel=next]")
+    live = market.live_hits("visitkortet")
+    assert len(live) > 5 and len(cards) == len(live)
+    for card, h in zip(cards, live):
+        f = market.posting(h.listing_id).fields
+        assert card.css("::attr(data-city)").get() == f["locality"]
+        assert card.css("::attr(data-age)").get() == f.get("age")
+        assert card.css("::attr(data-gender)").get() == f.get("gender")
+        assert card.css(".card-name::text").get() == f["name"]
+        for key in ("languages", "orientation", "nationality", "ethnicity"):
+            assert card.css(f"li[data-k={key}]::text").get() == f.get(key)
+        assert " ".join(card.css(".card-about p::text").getall()) == f["text"]
+        for key, cls in (("phone", "tel"), ("email", "mail"), ("handle", "social")):
+            assert card.css(f".card-contact .{cls}::text").get() == f.get(key)
+    last = -(-len(live) // 5)
+    assert client.get(f"{CARDS}/page/{last}").status_code == 200
+    assert client.get(f"{CARDS}/page/{last + 1}").status_code == 404
+
+
+def test_feed_api_serves_batches_until_the_end(client, market):
+    live = market.live_hits("dejtflodet")
+    posts, start, end, batches = [], 0, False, 0
+    while not end:
+        data = client.get(f"{FEED}/api/poster", params={"start": start}).json()
+        assert len(data["poster"]) <= 5
+        posts += data["poster"]
+        start += len(data["poster"])
+        end = data["slut"]
+        batches += 1
+    assert live and [p["id"] for p in posts] == [h.hit_id for h in live]
+    assert batches == max(1, -(-len(live) // 5))
+    f = market.posting(live[0].listing_id).fields
+    first = (posts[0]["alias"], posts[0]["city"], posts[0]["about"])
+    assert first == (f["name"], f["locality"], f["text"])
+    assert client.get(f"{FEED}/api/poster", params={"start": "x"}).status_code == 400
+    shell = client.get(f"{FEED}/").text
+    assert 'id="flode"' in shell and "IntersectionObserver" in shell
+    assert posts[0]["alias"] not in shell and 'id="slut"' not in shell
+
+
+def test_a_layout_change_breaks_every_shipped_site_s_items(market):
+    """The fault that the health check must notice reaches all six sites: their shipped
+    item selectors match before it and nothing after (for the browser sites: the class
+    their script gives each item is renamed)."""
+    from crawler.sites import load_sites
+    from tests.conftest import SITES
+
+    with MarketServer(market) as server, httpx.Client(base_url=server.url) as c:
+        for site in load_sites(SITES):
+            start = site.start_urls[0]
+            items = site.list_page.items
+            for changed in (False, True):
+                server.faults.set(site.name, layout_changed=changed)
+                html = c.get(start).text
+                if site.render == "http":
+                    found = (Selector(html).css(items.css) if items.css
+                             else Selector(html).xpath(items.xpath))
+                    assert bool(found) != changed, (site.name, changed)
+                else:
+                    item_class = items.css.rsplit(".", 1)[1]
+                    assert (f'"{item_class}"' in html) != changed, (site.name, changed)
+        server.faults.clear()

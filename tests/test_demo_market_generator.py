@@ -9,7 +9,9 @@ import pytest
 
 from crawler.demo_market import generate
 
-SITES = ("annonstavlan", "profilkatalogen", "sockerdejt")
+SITES = ("annonstavlan", "profilkatalogen", "sockerdejt", "radannonsen", "visitkortet",
+         "dejtflodet")
+AD_BOARDS = ("annonstavlan", "radannonsen")
 
 # The Swedish regulator's ranges for fiction, restated here rather than imported, so the
 # test does not trust the module it checks.
@@ -71,22 +73,38 @@ def test_sites_and_their_display_forms(market):
     assert [(s.name, s.kind, s.render) for s in market.sites] == [
         ("annonstavlan", "ad_board", "http"),
         ("profilkatalogen", "profile_directory", "browser"),
-        ("sockerdejt", "sugardating", "browser")]
+        ("sockerdejt", "sugardating", "browser"),
+        ("radannonsen", "ad_board", "http"),
+        ("visitkortet", "profile_directory", "http"),
+        ("dejtflodet", "sugardating", "browser")]
+    seen = Counter()
     for p in market.postings:
         f = p.fields
+        seen[p.site] += 1
         assert f["locality"] and f["text"]
         assert len(set(p.sentences)) == len(p.sentences) >= 3
-        if p.site == "annonstavlan":
-            assert re.fullmatch(r"\d+ kr", f["price"]) and f["title"]
+        if p.site in AD_BOARDS:
+            assert re.fullmatch(r"\d+ kr", f["price"]) and f["title"] and "name" not in f
             assert f.get("age") is None or re.fullmatch(r"\d+ år", f["age"])
             assert f.get("gender") in (None, "Kvinna", "Man", "Trans", "Par")
-        elif p.site == "profilkatalogen":
-            assert f.get("age") is None or re.fullmatch(r"\d+", f["age"])
-            assert f.get("gender") in (None, "Female", "Male", "Trans", "Couple")
+        elif p.site in ("profilkatalogen", "visitkortet"):
+            age = r"\d+" if p.site == "profilkatalogen" else r"\d+ years"
+            assert f.get("age") is None or re.fullmatch(age, f["age"])
+            male = "Male" if p.site == "profilkatalogen" else "Man"
+            female = "Female" if p.site == "profilkatalogen" else "Woman"
+            assert f.get("gender") in (None, female, male, "Trans", "Couple")
             assert f.get("orientation") in (None, "Heterosexual", "Bisexual", "Homosexual")
+            assert f["name"] and "price" not in f
         else:
             assert f.get("gender") in (None, "Tjej", "Kille", "Trans", "Par")
-            assert "price" not in f and "title" not in f
+            assert "price" not in f and "title" not in f and f["name"]
+        # written in the site's language: its greeting (wherever a reorder put it) says
+        firsts = {sentence.split()[0].strip("!,.") for sentence in p.sentences}
+        swedish = bool(firsts & {"Hej", "Hejsan", "Hallå", "Välkommen", "Tjena"})
+        assert swedish == (p.site not in ("profilkatalogen", "visitkortet")), p.site
+    assert set(seen) == set(SITES)
+    # the later three are small: a test crawl of the whole market stays quick
+    assert all(seen[site] < 0.06 * len(market.postings) for site in SITES[3:])
 
 
 def test_contacts_are_fictional_and_never_shared(market):
@@ -133,7 +151,9 @@ def test_hits_per_posting(market):
     assert set(per_posting) == {p.listing_id for p in market.postings}
     board = [per_posting[p.listing_id] for p in market.postings if p.site == "annonstavlan"]
     assert set(board) <= {1, 2, 3} and 1.4 < sum(board) / len(board) < 1.8
-    other = [per_posting[p.listing_id] for p in market.postings if p.site != "annonstavlan"]
+    small = [per_posting[p.listing_id] for p in market.postings if p.site == "radannonsen"]
+    assert set(small) <= {1, 2} and 1.1 < sum(small) / len(small) < 1.4
+    other = [per_posting[p.listing_id] for p in market.postings if p.site not in AD_BOARDS]
     assert set(other) <= {1, 2} and 0.02 < other.count(2) / len(other) < 0.09
     for site in SITES:
         ids = [h.hit_id for h in market.hits if h.site == site]

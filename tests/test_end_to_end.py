@@ -16,12 +16,15 @@ import yaml
 from crawler.commands.snapshot import run_snapshot
 from crawler.demo_market.generator import Market, generate
 from crawler.demo_market.server import MarketServer
+from crawler.sites import load_sites
 from crawler.store import open_store
 from tests.conftest import SITES, write_config
 
 pytestmark = pytest.mark.slow
 
-BROWSER_SITES = ("profilkatalogen", "sockerdejt")
+SHIPPED = load_sites(SITES)
+BROWSER_SITES = tuple(s.name for s in SHIPPED if s.render == "browser")
+HTTP_SITES = tuple(s.name for s in SHIPPED if s.render == "http")
 
 
 @pytest.fixture
@@ -49,10 +52,12 @@ def test_two_snapshots_match_the_ground_truth(market: tuple[Market, MarketServer
     run, rows = latest(tmp_path / "store.sqlite")
     truth = m.truth(day=0)
     assert run.status == "complete" and run.is_baseline
-    for site in ("annonstavlan", *BROWSER_SITES):
+    assert {s.site for s in run.sites} == {s.name for s in SHIPPED} == set(truth.unique)
+    for site in (*HTTP_SITES, *BROWSER_SITES):
         assert rows[site, "hits", "count", "total", "total"] == truth.hits[site], site
         assert rows[site, "unique", "count", "total", "total"] == truth.unique[site], site
-        for breakdown in ("gender", "age_band", "language", "locality", "county", "site_kind"):
+        for breakdown in ("gender", "age_band", "language", "locality", "county", "site_kind",
+                          "orientation", "nationality", "ethnicity"):
             expected = {cat: n for (s, cat), n in truth.unique_by[breakdown].items() if s == site and n}
             found = {key[4]: v for key, v in rows.items()
                      if key[:4] == (site, "unique", "count", breakdown) and v}
@@ -71,7 +76,7 @@ def test_two_snapshots_match_the_ground_truth(market: tuple[Market, MarketServer
     run2, rows2 = latest(tmp_path / "store.sqlite", breakdown="total")
     truth7 = m.truth(day=7, baseline_day=0, previous_day=0)
     assert not run2.is_baseline and run2.window_id == run.window_id
-    for site in ("annonstavlan", *BROWSER_SITES):
+    for site in (*HTTP_SITES, *BROWSER_SITES):
         assert rows2[site, "unique", "count", "total", "total"] == truth7.unique[site], site
         assert rows2[site, "unique", "new_vs_baseline", "total", "total"] == truth7.new_vs_baseline[site]
         assert rows2[site, "unique", "gone_vs_baseline", "total", "total"] == truth7.gone_vs_baseline[site]
@@ -99,7 +104,8 @@ def test_javascript_sites_yield_nothing_without_the_browser(
         assert pages[site] >= 1, "the shell page was fetched"
         assert items[site] == 0, "without JavaScript the shell holds no listing"
         assert rows[site, "unique", "count", "total", "total"] == 0
-    assert rows["annonstavlan", "unique", "count", "total", "total"] == truth.unique["annonstavlan"]
+    for site in HTTP_SITES:
+        assert rows[site, "unique", "count", "total", "total"] == truth.unique[site], site
 
 
 def closed_port() -> int:

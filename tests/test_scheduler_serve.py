@@ -53,7 +53,7 @@ def test_two_serve_processes_take_one_snapshot(tmp_path: Path, market_url: str) 
         # wake for it at the same moment, as two schedulers sharing a store do
         one_off(config, seconds=POLL_S + 3)
         wait_for("one snapshot and one skip", lambda: sorted(o for o, _ in executions(config))
-                 == ["complete", "skipped"], timeout=120)
+                 == ["complete", "skipped"], timeout=300)
     finally:
         statuses = [serve.stop() for serve in serves]
     assert statuses == [0, 0]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crawler.errors import ConfigError, ConfigErrors
-from crawler.sites import load_site, load_sites
+from crawler.sites import PAGINATION, SITE_KINDS, load_site, load_sites
 from tests.conftest import SITES
 
 GOOD = """\
@@ -38,9 +38,57 @@ def errors_of(path: Path) -> list[ConfigError]:
 
 def test_shipped_definitions_load() -> None:
     sites = {s.name: s for s in load_sites(SITES)}
-    assert {"annonstavlan", "profilkatalogen", "sockerdejt"} <= set(sites)
+    assert {"annonstavlan", "profilkatalogen", "sockerdejt", "radannonsen", "visitkortet",
+            "dejtflodet"} <= set(sites)
     assert {s.kind for s in sites.values()} == {"ad_board", "profile_directory", "sugardating"}
+    assert sum(s.render == "browser" for s in sites.values()) >= 2
     assert sites["profilkatalogen"].render == "browser"
+
+
+def test_every_kind_of_site_and_of_pagination_is_shipped() -> None:
+    """The shipped definitions are the examples: each way of paging a list is used by
+    one, selectors are written in CSS and in XPath, items read in place and on a page
+    of their own."""
+    sites = load_sites(SITES)
+    assert len(sites) >= 6
+    for kind in SITE_KINDS:
+        assert sum(s.kind == kind for s in sites) >= 2, kind
+    for mode in PAGINATION:
+        assert any(getattr(s.list_page, mode) is not None for s in sites), mode
+    selectors = [e for s in sites for e in (s.list_page.items, *s.fields.values())]
+    assert any(e.xpath for e in selectors) and any(e.css for e in selectors)
+    assert any(s.list_page.link is None for s in sites if s.render == "http")
+    assert any(s.list_page.link is not None for s in sites if s.render == "browser")
+
+
+def test_one_way_to_paginate(tmp_path: Path) -> None:
+    text = GOOD.replace("  link: a::attr(href)\n", "  link: a::attr(href)\n"
+                        "  next_page: a.n::attr(href)\n  page_parameter: {name: page}\n")
+    [error] = errors_of(write(tmp_path, text))
+    assert error.key == "list_page"
+    assert "at most one way to paginate, not next_page and page_parameter" in error.message
+
+
+def test_page_parameter_and_infinite_scroll(tmp_path: Path) -> None:
+    numbered = load_site(write(tmp_path, GOOD.replace(
+        "  link: a::attr(href)\n", "  link: a::attr(href)\n  page_parameter: {name: sida}\n")))
+    assert numbered.list_page.page_parameter.first == 1
+    assert numbered.list_page.page_parameter.max_pages == 1000
+    [error] = errors_of(write(tmp_path, GOOD.replace(
+        "  link: a::attr(href)\n", "  link: a::attr(href)\n  page_parameter: {name: 'a b'}\n")))
+    assert error.key == "list_page.page_parameter.name"
+
+    scroll = "  infinite_scroll: {end: '#slut', max_steps: 20}\n"
+    [error] = errors_of(write(tmp_path, GOOD.replace("  link: a::attr(href)\n",
+                                                     "  link: a::attr(href)\n" + scroll)))
+    assert "need render: browser" in error.message
+    browser = GOOD.replace("kind: ad_board", "kind: ad_board\nrender: browser")
+    site = load_site(write(tmp_path, browser.replace("  link: a::attr(href)\n",
+                                                     "  link: a::attr(href)\n" + scroll)))
+    assert site.list_page.infinite_scroll.end == "#slut" and site.list_page.in_browser
+    [error] = errors_of(write(tmp_path, browser.replace(
+        "  link: a::attr(href)\n", "  link: a::attr(href)\n  infinite_scroll: {end: '[['}\n")))
+    assert error.key.startswith("list_page.infinite_scroll.end")
 
 
 def test_good_definition(tmp_path: Path) -> None:

@@ -32,7 +32,21 @@ def test_browser_site_has_no_disk_cache_and_one_browser(tmp_path: Path) -> None:
     args = s["PLAYWRIGHT_LAUNCH_OPTIONS"]["args"]
     assert "--disk-cache-size=1" in args and "--disable-breakpad" in args
     assert list(s["DOWNLOAD_HANDLERS"]) == ["http"]  # one Chromium, not one per scheme
-    assert s["PLAYWRIGHT_CONTEXTS"]["default"]["accept_downloads"] is False
+    # contexts are opened by the recycler, each with these options, none at start-up
+    assert s["PLAYWRIGHT_CONTEXTS"] == {}
+    assert s["ADCENSUS_BROWSER_CONTEXT"]["accept_downloads"] is False
+    assert s["ADCENSUS_BROWSER_CONTEXT"]["service_workers"] == "block"
+
+
+def test_browser_sites_recycle_contexts_and_restart_the_browser(tmp_path: Path) -> None:
+    s = settings_for(tmp_path, "profilkatalogen")
+    assert s["DOWNLOADER_MIDDLEWARES"]["spiders.recycle.BrowserRecycler"] == 950
+    assert s["DOWNLOADER_MIDDLEWARES"]["spiders.retry.BackoffRetryMiddleware"] == 550
+    assert s["ADCENSUS_BROWSER_PAGES_PER_CONTEXT"] == 500
+    assert s["ADCENSUS_BROWSER_RESTART_PAGES"] == 5000
+    assert s["PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER"] is True
+    http = settings_for(tmp_path, "annonstavlan")
+    assert "spiders.recycle.BrowserRecycler" not in http["DOWNLOADER_MIDDLEWARES"]
 
 
 def test_images_are_never_fetched() -> None:

@@ -1,4 +1,6 @@
-"""The demo market over HTTP: three small sites plus a control endpoint for tests."""
+"""The demo market over HTTP: six small sites plus a control endpoint for tests.
+
+The first three are served here; each later one has its own module (pages and routes)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from crawler.demo_market import pages
+from crawler.demo_market import dejtflodet, pages, radannonsen, visitkortet
 from crawler.demo_market.generator import Market, Posting
+from crawler.demo_market.params import BadParam, int_param
 
 AD_PAGE_SIZE = 20
 PROFILE_PAGE_SIZE = 24
@@ -19,19 +22,6 @@ ROBOTS = "User-agent: *\nDisallow: /__market/\n"
 # a 1x1 transparent GIF: what every picture URL of the market returns
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c"
                       "00000000010001000002024401003b")
-
-
-class _BadParam(ValueError):
-    pass
-
-
-def _int_param(request: Request, name: str, default: int, minimum: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < minimum:
-        raise _BadParam(f"{name} must be an integer >= {minimum}")
-    return int(raw)
 
 
 def create_app(market: Market) -> Starlette:
@@ -64,8 +54,8 @@ def create_app(market: Market) -> Starlette:
 
     async def ad_list(request: Request) -> Response:
         try:
-            page_no = _int_param(request, "page", 1, 1)
-        except _BadParam as e:
+            page_no = int_param(request, "page", 1, 1)
+        except BadParam as e:
             return bad(str(e))
         hits = market.live_hits("annonstavlan")
         start = (page_no - 1) * AD_PAGE_SIZE
@@ -87,8 +77,8 @@ def create_app(market: Market) -> Starlette:
 
     async def profile_list(request: Request) -> Response:
         try:
-            _int_param(request, "page", 1, 1)
-        except _BadParam as e:
+            int_param(request, "page", 1, 1)
+        except BadParam as e:
             return bad(str(e))
         return HTMLResponse(static["profile_list"])
 
@@ -98,8 +88,8 @@ def create_app(market: Market) -> Starlette:
 
     async def api_profiles(request: Request) -> Response:
         try:
-            page_no = _int_param(request, "page", 1, 1)
-        except _BadParam as e:
+            page_no = int_param(request, "page", 1, 1)
+        except BadParam as e:
             return bad(str(e), as_json=True)
         hits = market.live_hits("profilkatalogen")
         start = (page_no - 1) * PROFILE_PAGE_SIZE
@@ -123,10 +113,10 @@ def create_app(market: Market) -> Starlette:
 
     async def api_members(request: Request) -> Response:
         try:
-            offset = _int_param(request, "offset", 0, 0)
-            limit = min(_int_param(request, "limit", MEMBERS_DEFAULT_LIMIT, 1),
+            offset = int_param(request, "offset", 0, 0)
+            limit = min(int_param(request, "limit", MEMBERS_DEFAULT_LIMIT, 1),
                         MEMBERS_MAX_LIMIT)
-        except _BadParam as e:
+        except BadParam as e:
             return bad(str(e), as_json=True)
         hits = market.live_hits("sockerdejt")
         chunk = hits[offset:offset + limit]
@@ -137,8 +127,8 @@ def create_app(market: Market) -> Starlette:
 
     async def advance(request: Request) -> Response:
         try:
-            days = _int_param(request, "days", 7, 1)
-        except _BadParam as e:
+            days = int_param(request, "days", 7, 1)
+        except BadParam as e:
             return bad(str(e), as_json=True)
         return JSONResponse({"day": market.advance(days)})
 
@@ -162,6 +152,9 @@ def create_app(market: Market) -> Starlette:
         Route("/sites/profilkatalogen/api/profile/{profile_id}", api_profile),
         Route("/sites/sockerdejt/", members_page),
         Route("/sites/sockerdejt/api/members", api_members),
+        *radannonsen.routes(market),
+        *visitkortet.routes(market),
+        *dejtflodet.routes(market),
         Route("/sites/{site}/img/{name}", image),
         Route("/__market/advance", advance, methods=["POST"]),
         Route("/__market/state", state),

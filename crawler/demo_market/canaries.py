@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from crawler.demo_market.vocabulary import SITE_LANGUAGE
+
 if TYPE_CHECKING:
     from crawler.demo_market.generator import Advertiser, Hit, Posting
 
@@ -78,7 +80,7 @@ def plant(seed: int, advertisers: Sequence[Advertiser], postings: Sequence[Posti
     new_postings = []
     for p in postings:
         adv = new_advertisers[p.advertiser_id]
-        lang_reference = "Reference" if p.site == "profilkatalogen" else "Referens"
+        lang_reference = "Reference" if SITE_LANGUAGE[p.site] == "en" else "Referens"
         new_postings.append(replace(
             p,
             name=adv.name,

@@ -27,6 +27,10 @@ LAYOUT_CHANGE = {
     b'class="ad"': b'class="ad-v2"',
     b'"profile-card"': b'"profile-card-v2"',
     b'"member"': b'"member-v2"',
+    b'class="rad"': b'class="rad-v2"',
+    b'id="annons"': b'id="annons-v2"',
+    b'class="card"': b'class="card-v2"',
+    b'"post"': b'"post-v2"',
 }
 SCRIPT_HANG = (b'dataset.ready = "1"', b'dataset.ready = "0"')
 

@@ -111,7 +111,7 @@ def displayed_fields(p: Posting) -> dict[str, str]:
     out: dict[str, str] = {}
     if p.title is not None:
         out["title"] = p.title
-    if site != "annonstavlan":
+    if "name" in v.SITE_SHOWS[site]:
         out["name"] = p.name
     out["locality"] = p.locality_shown or v.display_locality(site, p.locality)
     if p.age is not None:
@@ -322,20 +322,23 @@ class _Builder:
         if p is None:
             return None
         self.postings.append(p)
-        if p.site == "annonstavlan":
-            copies = self.rng.choices((1, 2, 3), (50, 40, 10))[0]  # mean 1.6
-        else:
-            copies = 2 if self.rng.random() < 0.05 else 1
+        counts, weights = v.HIT_COPIES.get(p.site, v.OTHER_HIT_COPIES)
+        copies = self.rng.choices(counts, weights)[0]
         for _ in range(copies):
             self.hits.append(Hit(self._hit_id(p.site), p.listing_id, p.site, self.rng.random()))
         return p
 
     def _hit_id(self, site: str) -> str:
         while True:
+            # each site numbers its items its own way, as real sites do
             if site == "annonstavlan":
                 hit_id = format(self.rng.getrandbits(40), "010x")
             elif site == "profilkatalogen":
                 hit_id = str(self.rng.randrange(100000, 1000000))
+            elif site == "radannonsen":
+                hit_id = str(self.rng.randrange(1000000, 10000000))
+            elif site == "visitkortet":
+                hit_id = "vk" + format(self.rng.getrandbits(24), "06x")
             else:
                 hit_id = "m" + format(self.rng.getrandbits(32), "08x")
             if hit_id not in self._hit_ids[site]:
@@ -423,28 +426,24 @@ class _Builder:
     def _new_posting(self, adv: Advertiser, site: str, locality: str,
                      start: int, end: int) -> Posting:
         rng = self.rng
-        lang = "en" if site == "profilkatalogen" else "sv"
+        lang = v.SITE_LANGUAGE[site]
+        shows = v.SITE_SHOWS[site]
         for _ in range(100):
-            if site == "annonstavlan":
-                show = (True, True, True)
-            elif site == "profilkatalogen":
-                show = (rng.random() < 0.8, rng.random() < 0.8, rng.random() < 0.5)
-            else:
-                show = (rng.random() < 0.3, rng.random() < 0.5, True)
+            show = tuple(rng.random() < share for share in v.CONTACT_SHOWN[site])
             has = (adv.phone is not None, adv.email is not None, adv.handle is not None)
             if not any(s and h for s, h in zip(show, has)):
                 # a posting shows at least one way to make contact
                 first = has.index(True)
                 show = tuple(i == first for i in range(3))
-            extras = site == "profilkatalogen"
+            extras = "extras" in shows
             p = Posting(
                 listing_id=len(self.postings) + 1,
                 advertiser_id=adv.advertiser_id,
                 site=site, locality=locality, start_day=start, end_day=end,
                 name=adv.name,
-                title=rng.choice(v.TITLES_SV) if site == "annonstavlan" else None,
+                title=rng.choice(v.TITLES_SV) if "title" in shows else None,
                 sentences=self._text(lang, adv),
-                price=rng.choice(v.PRICES) if site == "annonstavlan" else None,
+                price=rng.choice(v.PRICES) if "price" in shows else None,
                 gender=adv.gender if rng.random() < 0.6 else None,
                 age=adv.age if rng.random() < 0.4 else None,
                 languages=adv.languages if rng.random() < v.LANGUAGE_STATED[site] else (),
@@ -522,7 +521,7 @@ class _Builder:
         return None
 
     def _reword(self, source: Posting) -> tuple[str, ...] | None:
-        lang = "en" if source.site == "profilkatalogen" else "sv"
+        lang = v.SITE_LANGUAGE[source.site]
         synonyms = self._synonyms[lang]
         spots = [(i, m) for i, s in enumerate(source.sentences)
                  for m in _WORD.finditer(s) if m.group() in synonyms]

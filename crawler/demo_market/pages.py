@@ -1,4 +1,5 @@
-"""HTML of the demo sites: server-rendered ad board pages and JavaScript shells.
+"""HTML of the first three demo sites (server-rendered ad board pages and JavaScript
+shells) and the page frame every site uses.
 
 The shells of the two "browser" sites are static: all content arrives as JSON and is
 written with textContent, so the raw HTML holds nothing a plain HTTP crawler could use.
@@ -15,6 +16,10 @@ _CSS = (
     "color:#222}a{color:#1a5}ul.ads{list-style:none;padding:0}li.ad{margin:.3rem 0}"
     ".ort,.stad{color:#666}.member,.profile{border:1px solid #ddd;padding:.5rem;"
     "margin:.5rem 0}.profile-card{display:block;margin:.2rem 0}"
+    "table.annonser{border-collapse:collapse}td,th{padding:.2rem .5rem;text-align:left}"
+    ".card{border:1px solid #ddd;padding:.5rem;margin:.5rem 0}"
+    # tall posts: a batch of the feed overflows the window, so only a scroll loads more
+    ".post{min-height:14rem;border-bottom:1px solid #ddd;padding:.5rem 0}#botten{height:1px}"
 )
 
 AD_BOARD = "/sites/annonstavlan"
@@ -22,13 +27,14 @@ PROFILES = "/sites/profilkatalogen"
 SUGAR = "/sites/sockerdejt"
 
 
-def page(title: str, body: str, lang: str = "sv", script: str = "") -> str:
-    """A complete tiny page; `body` must already be escaped, `script` is trusted JS."""
+def page(title: str, body: str, lang: str = "sv", script: str = "", head: str = "") -> str:
+    """A complete tiny page; `body` and `head` must already be escaped, `script` is
+    trusted JS."""
     tail = f"<script>{script}</script>" if script else ""
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head>"
+        f"<title>{escape(title)}</title><style>{_CSS}</style>{head}</head>"
         f"<body>{body}{tail}</body></html>"
     )
 
@@ -96,7 +102,7 @@ def not_found(lang: str = "sv") -> str:
 
 # --- profile directory (JavaScript shells) ---------------------------------------------
 
-_JS_COMMON = """
+JS_COMMON = """
 function el(tag, cls, text) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -105,7 +111,7 @@ function el(tag, cls, text) {
 }
 """
 
-_PROFILE_LIST_JS = _JS_COMMON + """
+_PROFILE_LIST_JS = JS_COMMON + """
 (async function () {
   const body = document.body;
   body.dataset.ready = "0";
@@ -134,7 +140,7 @@ _PROFILE_LIST_JS = _JS_COMMON + """
 })();
 """ % {"base": PROFILES}
 
-_PROFILE_JS = _JS_COMMON + """
+_PROFILE_JS = JS_COMMON + """
 (async function () {
   const body = document.body;
   body.dataset.ready = "0";
@@ -200,7 +206,7 @@ def profile_shell() -> str:
 
 # --- sugardating (JavaScript "load more") ----------------------------------------------
 
-_MEMBERS_JS = _JS_COMMON + """
+_MEMBERS_JS = JS_COMMON + """
 (function () {
   const body = document.body;
   const box = document.getElementById("members");

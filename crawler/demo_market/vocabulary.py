@@ -9,18 +9,55 @@ from __future__ import annotations
 
 # --- sites -----------------------------------------------------------------------------
 
-# (name, kind, render, language), in the order the market lists them.
+# (name, kind, render, language), in the order the market lists them. Each of the six
+# shows the crawler something the others do not (docs/SITES.md): a next link, a page
+# number, a JSON endpoint behind a JavaScript shell, a "load more" button, items read
+# in place from server-rendered cards, and infinite scroll.
 SITES = (
     ("annonstavlan", "ad_board", "http", "sv"),
     ("profilkatalogen", "profile_directory", "browser", "en"),
     ("sockerdejt", "sugardating", "browser", "sv"),
+    ("radannonsen", "ad_board", "http", "sv"),
+    ("visitkortet", "profile_directory", "http", "en"),
+    ("dejtflodet", "sugardating", "browser", "sv"),
 )
+SITE_LANGUAGE = {name: language for name, _kind, _render, language in SITES}
 
-# Share of new content per site: the ad board dominates, as in 2020.
-SITE_WEIGHTS = {"annonstavlan": 50, "profilkatalogen": 35, "sockerdejt": 15}
+# Share of new content per site: the ad board dominates, as in 2020. The three later
+# sites are small, so a test crawl of the whole market stays quick.
+SITE_WEIGHTS = {"annonstavlan": 50, "profilkatalogen": 35, "sockerdejt": 15,
+                "radannonsen": 4, "visitkortet": 4, "dejtflodet": 3}
 
 # Probability that a posting states its languages, per site.
-LANGUAGE_STATED = {"annonstavlan": 0.30, "profilkatalogen": 0.60, "sockerdejt": 0.50}
+LANGUAGE_STATED = {"annonstavlan": 0.30, "profilkatalogen": 0.60, "sockerdejt": 0.50,
+                   "radannonsen": 0.25, "visitkortet": 0.70, "dejtflodet": 0.40}
+
+# What a site shows besides locality, text and contacts: a title and a price (ad
+# boards), the advertiser's name (profile and dating sites), and the profile extras
+# (orientation, nationality, ethnicity).
+SITE_SHOWS = {
+    "annonstavlan": frozenset({"title", "price"}),
+    "profilkatalogen": frozenset({"name", "extras"}),
+    "sockerdejt": frozenset({"name"}),
+    "radannonsen": frozenset({"title", "price"}),
+    "visitkortet": frozenset({"name", "extras"}),
+    "dejtflodet": frozenset({"name"}),
+}
+# How often a posting shows each contact its advertiser has: (phone, e-mail, handle).
+CONTACT_SHOWN = {
+    "annonstavlan": (1.0, 1.0, 1.0),
+    "profilkatalogen": (0.8, 0.8, 0.5),
+    "sockerdejt": (0.3, 0.5, 1.0),
+    "radannonsen": (1.0, 0.6, 0.3),
+    "visitkortet": (0.7, 0.9, 0.6),
+    "dejtflodet": (0.2, 0.4, 1.0),
+}
+# Hits per posting: ad boards repost (a posting listed two or three times).
+HIT_COPIES = {
+    "annonstavlan": ((1, 2, 3), (50, 40, 10)),  # mean 1.6
+    "radannonsen": ((1, 2), (75, 25)),
+}
+OTHER_HIT_COPIES = ((1, 2), (95, 5))
 
 # --- localities ------------------------------------------------------------------------
 
@@ -89,7 +126,7 @@ SPELLINGS = {
         "Borås": ("Boras",),
     },
 }
-SITE_SPELLING = {"annonstavlan": "sv", "profilkatalogen": "en", "sockerdejt": "sv"}
+SITE_SPELLING = SITE_LANGUAGE  # a site writes places as its language does
 
 
 def display_locality(site: str, locality: str) -> str:
@@ -170,13 +207,20 @@ GENDER_DISPLAY = {
     "annonstavlan": {"woman": "Kvinna", "man": "Man", "trans": "Trans", "couple": "Par"},
     "profilkatalogen": {"woman": "Female", "man": "Male", "trans": "Trans", "couple": "Couple"},
     "sockerdejt": {"woman": "Tjej", "man": "Kille", "trans": "Trans", "couple": "Par"},
+    "radannonsen": {"woman": "Kvinna", "man": "Man", "trans": "Trans", "couple": "Par"},
+    "visitkortet": {"woman": "Woman", "man": "Man", "trans": "Trans", "couple": "Couple"},
+    "dejtflodet": {"woman": "Tjej", "man": "Kille", "trans": "Trans", "couple": "Par"},
 }
 LANGUAGE_DISPLAY = {
     "annonstavlan": LANGUAGE_NAMES_SV,
     "profilkatalogen": LANGUAGE_NAMES_EN,
     "sockerdejt": LANGUAGE_ENDONYMS,
+    "radannonsen": LANGUAGE_NAMES_SV,
+    "visitkortet": LANGUAGE_NAMES_EN,
+    "dejtflodet": LANGUAGE_NAMES_SV,
 }
-AGE_DISPLAY = {"annonstavlan": "{} år", "profilkatalogen": "{}", "sockerdejt": "{} år"}
+AGE_DISPLAY = {"annonstavlan": "{} år", "profilkatalogen": "{}", "sockerdejt": "{} år",
+               "radannonsen": "{} år", "visitkortet": "{} years", "dejtflodet": "{} år"}
 
 # Profile-directory extras, displayed as written here; the truth uses .casefold().
 ORIENTATIONS = ("Heterosexual", "Bisexual", "Homosexual")
