@@ -415,3 +415,28 @@ def assert_no_small_count_pinned(table: Table, shown: dict, threshold: int = 5) 
         high = linprog(c, A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
         assert low.status == 0 and high.status in (0, 3), k
         assert high.status == 3 or -high.fun - low.fun >= 1 - 1e-6, (k, low.fun, -high.fun)
+
+
+def test_the_summary_command_uses_the_configured_method(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import yaml
+
+    from crawler.cli import main
+    from crawler.keys import KeyRing
+    from crawler.listing import Listing
+    from crawler.snapshot import Snapshot
+    from tests.conftest import write_config
+
+    config = write_config(tmp_path, "http://127.0.0.1:9", browser=False)
+    data = yaml.safe_load(config.read_text())
+    data["privacy"] = {"method": "cell_key"}
+    config.write_text(yaml.safe_dump(data))
+    with open_store(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
+        snap = Snapshot(store, KeyRing(tmp_path / "keys"), 91, "h")
+        snap.begin()
+        snap.finish({"annonstavlan": [Listing("annonstavlan", "ad_board",
+                                              {"text": "a neutral synthetic text", "locality": "Lund"})]},
+                    [SiteRun("annonstavlan", "ad_board", "ok", pages=1, items=1)])
+    capsys.readouterr()
+    assert main(["summary", "--config", str(config)]) == 0
+    assert "cell key method" in capsys.readouterr().out
