@@ -42,9 +42,9 @@ def grid(values: dict[tuple[str, str], int]) -> Table:
     return table
 
 
-def attacker_bounds(table: Table, shown: dict, threshold: int) -> dict:
-    """What a reader can work out: least and greatest value of every hidden cell, given
-    the published cells, every total, and what the markers say."""
+def reader_equations(table: Table, shown: dict) -> tuple[list, dict, list, list]:
+    """The hidden cells, their positions, and the table's lines as equations in them,
+    with the published cells moved to the right-hand side: what a reader can write down."""
     hidden = [k for k, s in shown.items() if s.value is None]
     index = {k: i for i, k in enumerate(hidden)}
     rows, rhs = [], []
@@ -59,6 +59,13 @@ def attacker_bounds(table: Table, shown: dict, threshold: int) -> dict:
         if any(row):
             rows.append(row)
             rhs.append(-known)
+    return hidden, index, rows, rhs
+
+
+def attacker_bounds(table: Table, shown: dict, threshold: int) -> dict:
+    """What a reader can work out: least and greatest value of every hidden cell, given
+    the published cells, every total, and what the markers say."""
+    hidden, index, rows, rhs = reader_equations(table, shown)
     bounds = [(1, threshold - 1) if shown[k].status == "primary" else (threshold, None)
               for k in hidden]
     out = {}
@@ -390,20 +397,7 @@ def test_one_partner_can_free_several_small_cells() -> None:
 def assert_no_small_count_pinned(table: Table, shown: dict, threshold: int = 5) -> None:
     """Once a small count may be masked, a reader knows of ".." only that it is 1 or
     more (zeros are never hidden): no cell under the threshold may be pinned by that."""
-    hidden = [k for k, s in shown.items() if s.value is None]
-    index = {k: i for i, k in enumerate(hidden)}
-    rows, rhs = [], []
-    for line in table.lines:
-        row = [0.0] * len(hidden)
-        known = 0
-        for sign, k in ((-1, line.total), *((1, p) for p in line.parts)):
-            if k in index:
-                row[index[k]] += sign
-            else:
-                known += sign * shown[k].value
-        if any(row):
-            rows.append(row)
-            rhs.append(-known)
+    hidden, index, rows, rhs = reader_equations(table, shown)
     bounds = [(1, threshold - 1) if shown[k].status == "primary" else (1, None) for k in hidden]
     for k in hidden:
         if table.cells[k] >= threshold:
