@@ -36,3 +36,20 @@ def test_candidates_are_few_on_unrelated_texts() -> None:
              for i in range(300)]
     # no all-pairs step: unrelated texts give (almost) no candidates to verify
     assert len(candidate_pairs(texts, NearDuplicateSettings())) < 300
+
+
+def test_an_oversized_bucket_is_checked_against_one_member_not_all_pairs() -> None:
+    # thirty ads of one template (the same long opening, a different closing word) all
+    # share LSH buckets: with a bucket cap of 5 each is paired with one member only, so
+    # candidates grow with the bucket, not its square; the reposts still pair
+    opening = "välkommen till en lugn och trevlig stund i centrala staden med god tid för samtal"
+    texts = [f"{opening} {word}" for word in
+             [f"ord{n} slut{n} här{n} nu{n}" for n in range(30)]]
+    texts.append(f"{opening} ord0 slut0 här0 nu0 idag")  # a repost of the first
+    capped = candidate_pairs(texts, NearDuplicateSettings(max_bucket=5))
+    every = candidate_pairs(texts, NearDuplicateSettings(max_bucket=1000))
+    assert len(every) > 300  # nearly all 465 pairs of the 31
+    # a star per oversized bucket and band: a few members' worth of pairs, not n²/2
+    assert len(capped) < len(every) / 3
+    pairs = near_duplicate_pairs(texts, NearDuplicateSettings(max_bucket=5))
+    assert (0, 30) in pairs

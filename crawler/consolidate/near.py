@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -27,6 +28,11 @@ class NearDuplicateSettings:
     shingle_words: int = 3
     min_words: int = 5  # shorter texts are never called near-duplicates
     seed: int = 1
+    # a band bucket larger than this is mostly texts that share a site's template, not one
+    # ad's reposts: its members are checked against one of them, not against each other
+    # (pairs grow with the bucket, not with its square); one market of 150,000 hits has no
+    # bucket past 50
+    max_bucket: int = 50
 
 
 def shingles(text: str, width: int) -> list[bytes]:
@@ -60,10 +66,15 @@ def candidate_pairs(texts: Sequence[str], settings: NearDuplicateSettings) -> se
     with lsh.insertion_session() as session:
         for (i, _), mh in zip(keep, minhashes):
             session.insert(i, mh, check_duplication=False)
-    for (i, _), mh in zip(keep, minhashes):
-        for j in lsh.query(mh):
-            if j != i:
-                pairs.add((min(i, j), max(i, j)))
+    # the buckets of every band: a pair sharing one is a candidate (what lsh.query gives,
+    # bucket by bucket, so that an oversized one can be treated apart)
+    for table in lsh.hashtables:
+        for band in table.keys():
+            members = sorted(table.get(band))
+            if len(members) > settings.max_bucket:
+                pairs.update((members[0], j) for j in members[1:])
+            else:
+                pairs.update(combinations(members, 2))
     return pairs
 
 
