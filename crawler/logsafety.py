@@ -37,7 +37,11 @@ def _phones(text: str) -> str:
         # but as stated on a page, with a trunk or international prefix (a bare digit run
         # is more often an id, a count or a time than a phone number)
         decimal = match.start > 0 and text[match.start - 1] in ".,"  # 0.0123456 s
-        if match.raw_string.lstrip("(").startswith(("0", "+")) and not decimal:
+        # glued to a letter or digit, the digits are part of a word: a snapshot id taken
+        # at 01:08:31 is "20261125T010831Z-6842", not a number from Stockholm's 010 range
+        glued = ((match.start > 0 and text[match.start - 1].isalnum())
+                 or (match.end < len(text) and text[match.end].isalnum()))
+        if match.raw_string.lstrip("(").startswith(("0", "+")) and not decimal and not glued:
             out += [text[last:match.start], "<phone>"]
             last = match.end
     return "".join(out) + text[last:] if out else text

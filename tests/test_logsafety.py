@@ -20,3 +20,13 @@ def test_tracebacks_are_redacted_too() -> None:
         record.exc_info = sys.exc_info()
     out = RedactingFormatter().format(record)
     assert "anna-123" not in out and "https://example.org/…" in out
+
+
+def test_phone_numbers_go_but_ids_with_digits_in_them_stay() -> None:
+    # as stated on a page: with a trunk or international prefix, spaced or not
+    assert redact("ring 070-174 06 12 nu") == "ring <phone> nu"
+    assert redact("call +46 70 174 06 12.") == "call <phone>."
+    # a snapshot taken at 01:08:31 UTC: "010831" would be a Stockholm 010 number on its
+    # own, but inside an id it is a time
+    line = "snapshot 20261125T010831Z-6842 was interrupted; run 20261125T080000Z-ab12 too"
+    assert redact(line) == line
