@@ -25,6 +25,7 @@ _URI = re.compile(r"\b(mailto|tel|sms|callto|facetime|skype|whatsapp|viber|tg|da
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # seven or more digits with at most separators between them: worth asking libphonenumber
 _PHONE_LIKE = re.compile(r"\d(?:[ \t\-()/.]{0,2}\d){6,}")
+_SNAPSHOT_ID = re.compile(r"\b\d{8}T\d{6}Z\b")  # crawler.snapshot.new_snapshot_id
 _QUOTED = re.compile(r"b?'(?:[^'\\\n]|\\.){2,}'|b?\"(?:[^\"\\\n]|\\.){2,}\"")
 
 
@@ -32,16 +33,16 @@ def _phones(text: str) -> str:
     if not _PHONE_LIKE.search(text):
         return text
     out, last = [], 0
+    ids = [m.span() for m in _SNAPSHOT_ID.finditer(text)]
     for match in PhoneNumberMatcher(text, "SE", leniency=Leniency.POSSIBLE):
         # "possible", not "valid": the fictional ranges and new number series count too;
         # but as stated on a page, with a trunk or international prefix (a bare digit run
         # is more often an id, a count or a time than a phone number)
         decimal = match.start > 0 and text[match.start - 1] in ".,"  # 0.0123456 s
-        # glued to a letter or digit, the digits are part of a word: a snapshot id taken
-        # at 01:08:31 is "20261125T010831Z-6842", not a number from Stockholm's 010 range
-        glued = ((match.start > 0 and text[match.start - 1].isalnum())
-                 or (match.end < len(text) and text[match.end].isalnum()))
-        if match.raw_string.lstrip("(").startswith(("0", "+")) and not decimal and not glued:
+        # a snapshot id taken at 01:08:31 is "20261125T010831Z-6842", not a number from
+        # Stockholm's 010 range (only ids: digits glued to a name may well be a phone)
+        in_id = any(a <= match.start and match.end <= b for a, b in ids)
+        if match.raw_string.lstrip("(").startswith(("0", "+")) and not decimal and not in_id:
             out += [text[last:match.start], "<phone>"]
             last = match.end
     return "".join(out) + text[last:] if out else text

@@ -30,3 +30,5 @@ def test_phone_numbers_go_but_ids_with_digits_in_them_stay() -> None:
     # own, but inside an id it is a time
     line = "snapshot 20261125T010831Z-6842 was interrupted; run 20261125T080000Z-ab12 too"
     assert redact(line) == line
+    # digits glued to a name stay suspect
+    assert redact("handle anna0701740612") != "handle anna0701740612"
