@@ -157,6 +157,11 @@ class LoadedConfig:
         return self.data_dir / "exports"
 
     @property
+    def protection_dir(self) -> Path:
+        """Where each snapshot's decided small-cell protection is kept (crawler/protected.py)."""
+        return self.data_dir / "protection"
+
+    @property
     def log_dirs(self) -> list[Path]:
         return [self._resolve(d) for d in self.config.privacy.log_dirs]
 

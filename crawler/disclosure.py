@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import os
 import re
 import secrets
@@ -105,6 +106,8 @@ class Line:
 
     total: Hashable
     parts: tuple[Hashable, ...]
+    # held to the line-by-line rule only (see Table.add_line)
+    local: bool = False
 
     @property
     def cells(self) -> tuple[Hashable, ...]:
@@ -119,15 +122,31 @@ class Table:
     def __init__(self, cells: Mapping[Hashable, int] | None = None) -> None:
         self.cells: dict[Hashable, int] = dict(cells or {})
         self.lines: list[Line] = []
+        # cells hidden to protect another only when nothing else will do, by how
+        # reluctantly (the higher, the later)
+        self.reluctant: dict[Hashable, int] = {}
 
-    def add_line(self, total: Hashable, parts: Iterable[Hashable]) -> bool:
+    def add_line(self, total: Hashable, parts: Iterable[Hashable], local: bool = False) -> bool:
+        """``local``: the line joins tables that are each checked whole (a count and its
+        new and still parts), and is held to the line-by-line rule only: no such line
+        alone gives a small count away, but the linear programmes do not combine it with
+        others. Joined in, every measure of a snapshot becomes one group and the check
+        takes minutes per snapshot instead of seconds (docs/PRIVACY.md, known gaps)."""
         parts = tuple(p for p in parts if p != total)
         if total not in self.cells or not parts or any(p not in self.cells for p in parts):
             return False
         if self.cells[total] != sum(self.cells[p] for p in parts):
             return False
-        self.lines.append(Line(total, parts))
+        self.lines.append(Line(total, parts, local))
         return True
+
+    def lines_of(self) -> dict[Hashable, list[Line]]:
+        """Every cell's lines (those it is the total or a part of)."""
+        index: dict[Hashable, list[Line]] = defaultdict(list)
+        for line in self.lines:
+            for k in line.cells:
+                index[k].append(line)
+        return index
 
 
 def protect(table: Table, protection: Protection) -> dict[Hashable, Shown]:
@@ -162,35 +181,11 @@ def suppress(table: Table, threshold: int = 5) -> dict[Hashable, Shown]:
     cells = table.cells
     status = {k: "primary" for k, v in cells.items() if 0 < v < threshold}
     order = {k: i for i, k in enumerate(sorted(cells, key=repr))}
-    # a group's pinned cells, by its members and their states
-    verdicts: dict[frozenset[tuple[Hashable, str]], list[Hashable]] = {}
-    while True:
-        added = False
-        for members, lines in _components(table, status):
-            group = frozenset((k, status[k]) for k in members)
-            if group not in verdicts:
-                verdicts[group] = _pinned(table, members, lines, status, threshold)
-            # one more hidden cell beside each pinned one (then check again: one may do
-            # for several)
-            partners = {cell: _partner(table, status, [cell], members, threshold, order)
-                        for cell in verdicts[group]}
-            for cell, partner in partners.items():
-                if partner is not None:
-                    status[partner] = "secondary"
-                elif status[cell] == "primary":
-                    # every cell beside it is hidden, and the "<5" markers' upper bounds
-                    # still pin it (4 + 4 under a total known to be 8): show it as ".."
-                    # too, so a reader no longer knows it is under the threshold
-                    status[cell] = "masked"
-                else:
-                    raise RuntimeError("small-cell protection could not hide a count: no "
-                                       "cell left to suppress beside it (please report the "
-                                       "table)")
-                added = True
-            # a group with nothing pinned is done; one that gained a cell is a new group,
-            # checked afresh on the next pass
-        if not added:
-            break
+    lines_of = table.lines_of()
+    same = same_counts(table)
+    _settle(table, _Status(status, same), threshold, order, lines_of)
+    _show_again(table, status, same, threshold)
+
     marker = f"<{threshold}"
     return {k: (Shown(None, marker, "primary") if status.get(k) == "primary"
                 else Shown(None, SECONDARY, "secondary") if status.get(k) in ("secondary", "masked")
@@ -198,8 +193,226 @@ def suppress(table: Table, threshold: int = 5) -> dict[Hashable, Shown]:
             for k, v in cells.items()}
 
 
+def same_counts(table: Table) -> dict[Hashable, tuple[Hashable, ...]]:
+    """Cells that a one-part line makes equal (a county's total and its cell of "all", a
+    breakdown with one category and its total, a count that is all still there), each
+    with every cell of its class. A reader who sees one sees all: they are hidden
+    together, and hiding one costs what hiding the class costs."""
+    parent: dict[Hashable, Hashable] = {}
+
+    def find(k: Hashable) -> Hashable:
+        parent.setdefault(k, k)
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for line in table.lines:
+        if len(line.parts) == 1:
+            parent[find(line.parts[0])] = find(line.total)
+    classes: dict[Hashable, list[Hashable]] = defaultdict(list)
+    for k in parent:
+        classes[find(k)].append(k)
+    return {k: tuple(members) for members in classes.values() for k in members}
+
+
+class _Status(dict):
+    """Hidden cells and how (``primary``, ``secondary``, ``masked``): hiding a cell hides
+    every cell of its class of equal counts (``same_counts``) with it."""
+
+    def __init__(self, status: dict[Hashable, str], same: Mapping[Hashable, tuple[Hashable, ...]]):
+        super().__init__(status)
+        self.same = same
+        self.target = status  # the caller's dict, kept in step
+
+    def __setitem__(self, k: Hashable, state: str) -> None:
+        # equal counts: whatever holds for one holds for all (all small or none)
+        for member in self.same.get(k, (k,)):
+            dict.__setitem__(self, member, state)
+            self.target[member] = state
+
+    def update(self, other: Mapping[Hashable, str]) -> None:  # type: ignore[override]
+        for k, state in dict(other).items():
+            self[k] = state
+
+
+
+def _settle(table: Table, status: _Status, threshold: int,
+            order: Mapping[Hashable, int], lines_of: Mapping[Hashable, list[Line]]) -> None:
+    """Hide cells until no small count is pinned by one line, or by the lines that are
+    not local together (the programmes)."""
+    # a group's pinned cells, by its members and their states
+    verdicts: dict[frozenset[tuple[Hashable, str]], dict[Hashable, list[Line]]] = {}
+    free: set[Hashable] = set()  # small cells shown not to be pinned (they stay so)
+    while True:
+        # the cheap, local part first: a line with one hidden cell gives it away, so it
+        # gets a second (most of what the linear programmes would find, without them)
+        _two_per_line(table, status, threshold, order, lines_of)
+        added = False
+        for members, lines in _components(table, status):
+            group = frozenset((k, status[k]) for k in members)
+            if group not in verdicts:
+                verdicts[group] = _pinned(table, members, lines, status, threshold, free)
+            # one more hidden cell beside each pinned one, in a line that holds it (then
+            # check again: one may do for several). Where no cell is left to hide, what
+            # holds it is a "<5" marker's upper bound (4 + 4 under a total known to be
+            # 8): the small counts there are masked instead, its own first: shown as
+            # ".." too, so a reader no longer knows they are under the threshold
+            acted = False
+            for cell, holding in verdicts[group].items():
+                partner = _cheapest(table, status, holding, threshold, order)
+                if partner is not None:
+                    status[partner] = "secondary"
+                elif status[cell] == "primary":
+                    status[cell] = "masked"
+                else:
+                    # the last resorts change much of the group, and act on a verdict
+                    # that must still hold: after anything else done to the group in
+                    # this pass, it is checked afresh first
+                    if not acted:
+                        status.update(_loosen(table, status, lines_of, holding, members,
+                                              threshold, order))
+                        added = True
+                    break
+                acted = added = True
+            # a group with nothing pinned is done; one that gained a cell is a new group,
+            # checked afresh on the next pass
+        if not added:
+            break
+
+
+def _show_again(table: Table, status: dict[Hashable, str],
+                same: Mapping[Hashable, tuple[Hashable, ...]], threshold: int) -> None:
+    """Show again the totals hidden to protect a count that later partners protect as
+    well: the greedy choice of partners, one pinned cell at a time, can reach a total
+    before a cheaper cell that in the end holds the count on its own. The most wanted
+    (the national total) is tried first; a total stays shown only if, with it, no line
+    and no linear programme pins a small count."""
+    tried: set[Hashable] = set()
+    hidden = sorted((k for k in table.reluctant if status.get(k) == "secondary"),
+                    key=lambda k: (-table.reluctant[k], repr(k)))
+    for k in hidden:
+        if k in tried or status.get(k) != "secondary":
+            continue
+        members = same.get(k, (k,))
+        tried.update(members)
+        trial = {c: v for c, v in status.items() if c not in members}
+        if not _pins_any(table, trial, threshold):
+            for c in members:
+                del status[c]
+
+
+def _pins_any(table: Table, status: Mapping[Hashable, str], threshold: int) -> bool:
+    """Whether any line alone, or the lines that are not local together, pin a small
+    count of ``status``."""
+    if any(_line_pins(table, line, status, threshold) for line in table.lines):
+        return True
+    return any(_pinned(table, members, lines, status, threshold, set())
+               for members, lines in _components(table, status))
+
+
+def _loosen(table: Table, status: Mapping[Hashable, str], lines_of: Mapping[Hashable, list[Line]],
+            holding: list[Line], members: list[Hashable], threshold: int,
+            order: Mapping[Hashable, int]) -> dict[Hashable, str]:
+    """What more to hide for a pinned cell beside which no cell is left to hide, as
+    {cell: status}: the "<5" markers that bound it are masked (in the lines that hold
+    it, else in its group: a programme's duals name one basis's lines, not every one);
+    else a cell of its group's lines is hidden; else the zeros there are masked (what
+    holds it then is that hidden counts are known to be 1 or more)."""
+    def primary(k: Hashable) -> bool:
+        return status.get(k) == "primary"
+
+    near = [k for line in holding for k in line.cells]
+    bounded = [k for k in near if primary(k)] or [k for k in members if primary(k)]
+    if bounded:
+        return dict.fromkeys(sorted(set(bounded), key=repr), "masked")
+    partner = _partner(table, status, lines_of, [], members, threshold, order)
+    if partner is not None:
+        return {partner: "secondary"}
+    zeros = {k for m in members for line in lines_of.get(m, ()) for k in line.cells
+             if k not in status and table.cells[k] == 0}
+    if not zeros:
+        raise RuntimeError("small-cell protection could not hide a count: no cell left to "
+                           "suppress or mask beside it (please report the table)")
+    return dict.fromkeys(sorted(zeros, key=repr), "masked")
+
+
+def _two_per_line(table: Table, status: _Status, threshold: int,
+                  order: Mapping[Hashable, int], lines_of: Mapping[Hashable, list[Line]]) -> None:
+    """Until no line gives a small count away on its own: hide one more cell in each that
+    does. The cheap, local part of the work: most of what the linear programmes would
+    find (a line with one hidden cell; "1 + 1" under a total known to be 2 more than the
+    published parts) is found here, one line at a time, without them."""
+    queue = list(reversed(table.lines))
+    while queue:
+        line = queue.pop()
+        pinned = _line_pins(table, line, status, threshold)
+        if not pinned:
+            continue
+        partner = _cheapest(table, status, [line], threshold, order)
+        if partner is not None:
+            changed = [partner]
+            status[partner] = "secondary"
+        else:
+            # no cell of the line is left to hide, so "<5" bounds pin it (1 + 1 + 1 + 1
+            # under a "<5" total): those counts are masked; one held by the lower bounds
+            # stays pinned, for the programmes and their last resorts
+            changed = [k for k in pinned if status[k] == "primary"]
+            status.update(dict.fromkeys(changed, "masked"))
+        for k in changed:
+            for member in status.same.get(k, (k,)):
+                queue.extend(lines_of[member])
+
+
+def _bounds(status: str | None, threshold: int, value: int) -> tuple[float, float]:
+    """What a reader knows of a hidden cell, at the most (a reader cannot tell one ".."
+    from another; bounds tighter than a reader's only make the check stricter): "<5" is
+    1 to 4; a ".." hidden beside a small count is 5 or more, a masked one 1 or more (0
+    or more for the rare masked zero)."""
+    if status == "primary":
+        return 1.0, float(threshold - 1)
+    if status == "secondary":
+        return float(threshold), math.inf
+    return float(min(value, 1)), math.inf
+
+
+def _line_pins(table: Table, line: Line, status: Mapping[Hashable, str],
+               threshold: int) -> list[Hashable]:
+    """The small hidden cells this line alone pins: with every other hidden cell of the
+    line anywhere in its bounds, the cell's own range is under 1 wide."""
+    hidden = [(k, -1 if k == line.total else 1) for k in line.cells if k in status]
+    small = [k for k, _ in hidden if status[k] in ("primary", "masked")]
+    if not small or len(hidden) == 1:
+        return small
+    # sum(sign * x) over hidden cells == rest (the published cells moved across)
+    rest = float(table.cells[line.total] if line.total not in status else 0) - sum(
+        table.cells[k] for k in line.parts if k not in status)
+    spans = []  # each hidden term's range: sign * x for x within its bounds
+    for k, sign in hidden:
+        low, high = _bounds(status[k], threshold, table.cells[k])
+        spans.append((low, high) if sign > 0 else (-high, -low))
+    finite_low = sum(lo for lo, _ in spans if lo != -math.inf)
+    finite_high = sum(hi for _, hi in spans if hi != math.inf)
+    low_infinite = sum(1 for lo, _ in spans if lo == -math.inf)
+    high_infinite = sum(1 for _, hi in spans if hi == math.inf)
+    pinned = []
+    for (k, sign), (lo, hi) in zip(hidden, spans):
+        if status[k] not in ("primary", "masked"):
+            continue
+        # the other terms' sum lies in [others_low, others_high]
+        others_low = (-math.inf if low_infinite - (lo == -math.inf) else
+                      finite_low - (lo if lo != -math.inf else 0))
+        others_high = (math.inf if high_infinite - (hi == math.inf) else
+                       finite_high - (hi if hi != math.inf else 0))
+        term_low, term_high = max(lo, rest - others_high), min(hi, rest - others_low)
+        if term_high - term_low < 1 - 1e-9:
+            pinned.append(k)
+    return pinned
+
+
 def _components(table: Table, hidden: Iterable[Hashable]) -> list[tuple[list[Hashable], list[Line]]]:
-    """Hidden cells grouped by the lines that connect them, with those lines."""
+    """Hidden cells grouped by the lines that connect them (local ones aside), with
+    those lines."""
     hidden = set(hidden)
     parent = {k: k for k in hidden}
 
@@ -210,7 +423,7 @@ def _components(table: Table, hidden: Iterable[Hashable]) -> list[tuple[list[Has
         return k
 
     touching: list[tuple[Line, list[Hashable]]] = []
-    for line in table.lines:
+    for line in (line for line in table.lines if not line.local):
         members = [k for k in line.cells if k in hidden]
         if members:
             touching.append((line, members))
@@ -225,80 +438,110 @@ def _components(table: Table, hidden: Iterable[Hashable]) -> list[tuple[list[Has
 
 
 def _pinned(table: Table, members: list[Hashable], lines: list[Line],
-            status: Mapping[Hashable, str], threshold: int) -> list[Hashable]:
+            status: Mapping[Hashable, str], threshold: int,
+            free: set[Hashable]) -> dict[Hashable, list[Line]]:
     """The group's small cells that the published cells, the lines and the markers pin to
     one value: their least and greatest feasible values (linear programmes) are less
-    than 1 apart."""
+    than 1 apart; each with the lines that hold it there (their duals are not zero),
+    where a partner would loosen it. ``free`` holds cells already shown not to be pinned:
+    hiding more cells only widens what a reader must allow, so they stay free; the cells
+    this call frees are added to it."""
     import numpy as np
-    from scipy.optimize import linprog
+    from scipy.sparse import csr_array
+
+    from crawler.linear_programme import Programme, Unbounded
 
     index = {k: i for i, k in enumerate(members)}
-    a = np.zeros((len(lines), len(members)))
+    unknown = {index[k] for k in members
+               if status[k] in ("primary", "masked") and k not in free}
+    if not unknown:
+        return {}
+    rows: list[int] = []
+    columns: list[int] = []
+    signs: list[float] = []
     b = np.zeros(len(lines))
     for row, line in enumerate(lines):
         for sign, k in ((-1, line.total), *((1, p) for p in line.parts)):
             if k in index:
-                a[row, index[k]] += sign
+                rows.append(row)
+                columns.append(index[k])
+                signs.append(sign)
             else:
                 b[row] -= sign * table.cells[k]
-    # what a reader knows of each hidden cell: "<5" is 1 to 4; ".." is 5 or more, or,
-    # masked, 1 or more (zeros are never hidden)
-    low = np.array([threshold if status[k] == "secondary" else 1 for k in members], float)
-    high = [threshold - 1 if status[k] == "primary" else None for k in members]
+    low, high = np.array([_bounds(status[k], threshold, table.cells[k]) for k in members]).T
     x = np.array([table.cells[k] for k in members], float)
-    bounds = list(zip(low, high))
-    unknown = {index[k] for k in members if status[k] in ("primary", "masked")}
+    # sparse: a line touches few of a group's cells (duplicates add up)
+    programme = Programme(csr_array((signs, (rows, columns)), shape=(len(lines), len(members))),
+                          b, low, high)
 
-    def moved(objective: Any) -> Any:
-        result = linprog(objective, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-        if result.status == 3:
-            # unbounded: a cell pushed alone (a masked one: no upper bound) can grow
-            # without end, so it is not pinned; pushed together, some cell can, which
-            # says nothing of each
+    def least(objective: Any) -> tuple[float, Any] | None:
+        try:
+            value, found, duals = programme.least(objective)
+        except Unbounded:
+            # a cell pushed alone (a masked one: no upper bound) can grow without end,
+            # so it is not pinned; pushed together, some cell can, which says nothing
+            # of each
             pushed = np.flatnonzero(objective)
             if len(pushed) == 1:
                 unknown.discard(int(pushed[0]))
             return None
-        if not result.success:
-            raise RuntimeError("small-cell protection: the table's lines do not hold")
         # two feasible tables (this one and the true one) differ by 1 or more in these
         # cells: none of them is pinned
-        unknown.difference_update(j for j in list(unknown) if abs(result.x[j] - x[j]) >= 1 - 1e-6)
-        return result
+        unknown.difference_update(j for j in list(unknown) if abs(found[j] - x[j]) >= 1 - 1e-6)
+        return value, duals
 
-    if unknown:  # push all at once first: one programme often frees most of them
+    # push all the undecided cells at once, down and up, while that frees any: a pair of
+    # programmes often frees most of them, where one pair per cell would cost hundreds
+    while unknown:
+        before = len(unknown)
         together = np.zeros(len(members))
         together[list(unknown)] = 1
-        moved(together)
-        moved(-together)
-    pinned = []
+        least(together)
+        least(-together)
+        if len(unknown) == before:
+            break
+    pinned: dict[Hashable, list[Line]] = {}
     for i in sorted(unknown):
         if i not in unknown:
             continue
         c = np.zeros(len(members))
         c[i] = 1
-        least, greatest = moved(c), moved(-c)
-        if (i in unknown and least is not None and greatest is not None
-                and -greatest.fun - least.fun < 1 - 1e-6):
-            pinned.append(members[i])
+        down, up = least(c), least(-c)
+        if i in unknown and down is not None and up is not None and -up[0] - down[0] < 1 - 1e-6:
+            holding = np.flatnonzero((np.abs(down[1]) > 1e-9) | (np.abs(up[1]) > 1e-9))
+            pinned[members[i]] = [lines[r] for r in holding]
             unknown.discard(i)
+    free.update(members[i] for i in index.values()
+                if status[members[i]] in ("primary", "masked") and members[i] not in pinned
+                and i not in unknown)
     return pinned
 
 
-def _partner(table: Table, status: Mapping[Hashable, str], cells: list[Hashable],
+def _partner(table: Table, status: Mapping[Hashable, str],
+             lines_of: Mapping[Hashable, list[Line]], cells: list[Hashable],
              group: list[Hashable], threshold: int, order: Mapping[Hashable, int]) -> Hashable | None:
-    """The cheapest cell to hide for pinned ``cells``: in one of their lines (else one of
-    their group's), not hidden yet, at least the threshold (a hidden zero would make
-    ``..`` ambiguous), a part before a total (totals are what readers need most), the
-    smallest value first."""
-    for near in (set(cells), set(group)):
-        found = sorted(
-            (int(k == line.total), table.cells[k], order[k], k)
-            for line in table.lines if not near.isdisjoint(line.cells)
-            for k in line.cells if k not in status and table.cells[k] >= threshold)
-        if found:
-            return found[0][3]
+    """The cheapest cell to hide for pinned ``cells``: in one of their lines, else in one
+    of their group's."""
+    for near in (cells, group):
+        lines = list({id(line): line for k in near for line in lines_of.get(k, ())}.values())
+        found = _cheapest(table, status, lines, threshold, order)
+        if found is not None:
+            return found
     return None
+
+
+def _cheapest(table: Table, status: Mapping[Hashable, str], lines: Iterable[Line],
+              threshold: int, order: Mapping[Hashable, int]) -> Hashable | None:
+    """Of the lines' cells not hidden yet and at least the threshold (a zero is hidden
+    only as the last resort of ``_loosen``): a reluctant one last, a part before a total
+    (totals are what readers need most), the smallest value first."""
+    same = status.same if isinstance(status, _Status) else {}
+    found = min(((max(table.reluctant.get(m, 0) for m in same.get(k, (k,))),
+                  table.cells[k], len(same.get(k, (k,))), k == line.total, order[k], k)
+                 for line in lines for k in line.cells
+                 if k not in status and table.cells[k] >= threshold),
+                default=None, key=lambda t: t[:-1])
+    return None if found is None else found[-1]
 
 
 # -- the cell key method ----------------------------------------------------------------------

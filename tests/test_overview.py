@@ -112,7 +112,8 @@ def overview_of(config: Path, **kwargs) -> Overview:
 
     loaded = load_config(config)
     with open_store(loaded.store_url) as store:
-        return build(store, kwargs.pop("protection", Protection()), **kwargs)
+        return build(store, kwargs.pop("protection", Protection()),
+                     cache_dir=loaded.protection_dir, **kwargs)
 
 
 def truth_of(market: Market, breakdown: str, day: int = 0) -> Counter:
@@ -191,9 +192,11 @@ def test_the_locality_list_is_the_largest_shown_counts_first(crawled) -> None:
     top = [c for c, _ in sorted(((c, n) for c, n in expected.items()
                                  if c not in ("unknown", "abroad")), key=lambda x: (-x[1], x[0]))]
     shown = [r.values[column(table, "unique")].number for r in listed]
-    # ranked by what is shown; the largest ones are far above the threshold, so exact
-    assert shown == sorted(shown, reverse=True)
-    assert [r.category for r in listed][:3] == top[:3]
+    # ranked by what is shown, hidden counts (secondary suppression reaches mid-sized
+    # localities in this small market) after every shown one
+    numbers = [n for n in shown if n is not None]
+    assert shown == sorted(numbers, reverse=True) + [None] * (len(shown) - len(numbers))
+    assert numbers and listed[0].category == top[0]  # the largest is far above 5: exact
     assert any("more categories not shown" in n for n in table.notes)
 
 

@@ -23,6 +23,7 @@ from crawler.disclosure import Protection, Shown
 from crawler.errors import AdcensusError
 from crawler.keys import KeyRing
 from crawler.listing import Listing
+from crawler.protected import Protected
 from crawler.records import SiteRun
 from crawler.report import lan, swedish
 from crawler.report.html import render
@@ -66,7 +67,9 @@ def report_for(crawled: Crawled, county: str, week: datetime = SECOND,
                protection: Protection = Protection()) -> WeeklyReport:
     loaded = load_config(crawled.config)
     with open_store(loaded.store_url) as store:
-        return build(store, lan.resolve(county), week_of(week), protection)
+        # each snapshot decided once for the module (the command keeps it the same way)
+        return build(store, lan.resolve(county), week_of(week), protection,
+                     protected=Protected(store, protection, loaded.protection_dir))
 
 
 def agrees(shown: Shown | None, true: int) -> bool:

@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_config(config_path)
     with open_store(store_url) as store:
         print()
-        print(summary(store, protection=protection_for(loaded)))
+        print(summary(store, protection=protection_for(loaded),
+                      cache_dir=loaded.protection_dir))
         written = _county_report(store, loaded, pdf=not args.no_browser)
     for path in written:
         print(f"weekly county report (Swedish): {path}")
@@ -99,8 +100,8 @@ def _county_report(store, loaded, pdf: bool) -> list[Path]:  # type: ignore[no-u
     from crawler.commands.report import write_reports
     from crawler.disclosure import protection_for
     from crawler.report.lan import COUNTIES
-    from crawler.report.weeks import week_of
     from crawler.report.weekly import visible_runs
+    from crawler.report.weeks import week_of
 
     runs = visible_runs(store)
     if not runs:
@@ -111,7 +112,7 @@ def _county_report(store, loaded, pdf: bool) -> list[Path]:  # type: ignore[no-u
     county = max(COUNTIES, key=lambda c: (totals.get(c.scope, 0), c.code))
     week = week_of(datetime.fromisoformat(latest.started_at), loaded.config.schedule.timezone)
     return write_reports(store, [county], week, protection_for(loaded), loaded.reports_dir,
-                         loaded.browser_executable(), pdf=pdf)
+                         loaded.browser_executable(), pdf=pdf, cache_dir=loaded.protection_dir)
 
 
 def _empty(store_url: str) -> None:

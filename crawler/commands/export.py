@@ -65,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
         result = export(store, request, protection_for(loaded),
                         sites={s.name: s.kind for s in loaded.sites},
                         window_days=loaded.config.baseline.window_days,
-                        progress=lambda line: print(line, file=sys.stderr))
+                        progress=lambda line: print(line, file=sys.stderr),
+                        cache_dir=loaded.protection_dir)
     print(f"wrote {result.directory}: {result.snapshots} snapshot(s), "
           f"{result.indicator_rows} indicator rows, {result.run_rows} run rows")
     for path in result.files:

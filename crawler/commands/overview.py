@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
         raise OverviewError(f"{args.out.parent}: no such directory")
     loaded = load_config(args.config)
     with open_store(loaded.store_url) as store:
-        overview = build(store, protection_for(loaded), args.snapshot, start, end, args.top)
+        overview = build(store, protection_for(loaded), args.snapshot, start, end, args.top,
+                         cache_dir=loaded.protection_dir)
     output = render(overview, args.format)
     if args.out is None:
         sys.stdout.write(output)

@@ -48,22 +48,27 @@ def run(args: argparse.Namespace) -> int:
     with open_store(loaded.store_url) as store:
         written = write_reports(store, counties, week, protection, out,
                                 None if args.no_pdf else loaded.browser_executable(),
-                                pdf=not args.no_pdf)
+                                pdf=not args.no_pdf, cache_dir=loaded.protection_dir)
     for path in written:
         print(path)
     return 0
 
 
 def write_reports(store, counties, week, protection, out: Path,  # type: ignore[no-untyped-def]
-                  executable: str | None, pdf: bool = True) -> list[Path]:
+                  executable: str | None, pdf: bool = True,
+                  cache_dir: Path | None = None) -> list[Path]:
     from contextlib import nullcontext
 
+    from crawler.protected import Protected
     from crawler.report.html import render
     from crawler.report.pdf import Printer
     from crawler.report.weekly import build
 
-    # every report is built before anything is written: a bad week fails all at once
-    pages = [(county, render(build(store, county, week, protection))) for county in counties]
+    # one decision per snapshot for every report (and every output: cache_dir); every
+    # report is built before anything is written: a bad week fails all at once
+    protected = Protected(store, protection, cache_dir)
+    pages = [(county, render(build(store, county, week, protection, protected=protected)))
+             for county in counties]
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     written = []
     with Printer(executable) if pdf else nullcontext() as printer:

@@ -23,5 +23,6 @@ def run(args: argparse.Namespace) -> int:
 
     loaded = load_config(args.config)
     with open_store(loaded.store_url) as store:
-        print(summary(store, protection=protection_for(loaded)))
+        print(summary(store, protection=protection_for(loaded),
+                      cache_dir=loaded.protection_dir))
     return 0

@@ -15,11 +15,11 @@ from crawler.export.codebook import CODEBOOK_COLUMNS, codebook_rows
 from crawler.export.columns import INDICATOR_COLUMNS, RUN_COLUMNS
 from crawler.export.files import FORMATS, WRITERS, staging, write_csv
 from crawler.export.period import Period
-from crawler.export.protection import protect_snapshot, snapshot_table
 from crawler.export.readme import Contents, readme
 from crawler.export.tables import Frame, indicator_rows, run_rows
+from crawler.protected import Protected
 from crawler.records import RunRecord
-from crawler.store.base import VISIBLE, Store
+from crawler.store.base import VISIBLE, Store, indicator_key
 
 
 class ExportError(AdcensusError):
@@ -48,9 +48,11 @@ class Result:
 
 def export(store: Store, request: Request, protection: Protection,
            sites: Mapping[str, str] | None = None, window_days: int | None = None,
-           progress: Callable[[str], None] = lambda _: None) -> Result:
+           progress: Callable[[str], None] = lambda _: None,
+           cache_dir: Path | None = None) -> Result:
     """``sites``: site name -> kind of the configured sites (the codebook lists them with
-    those of the exported runs)."""
+    those of the exported runs); ``cache_dir``: where decided protections are kept
+    (``crawler.protected``)."""
     if request.format not in FORMATS:
         raise ExportError(f"unknown format {request.format!r}: use csv or parquet")
     runs = [r for r in store.runs() if r.status != "running"]  # running: not done yet
@@ -69,14 +71,15 @@ def export(store: Store, request: Request, protection: Protection,
     indicators, run_table = Frame(INDICATOR_COLUMNS), Frame(RUN_COLUMNS)
     listed = request.period.runs(runs)  # failed ones too: they show the gaps
     done = 0
+    protected = Protected(store, protection, cache_dir)
     for run in listed:
         table, shown = Table(), {}
         if run.status in VISIBLE:
             done += 1
             found = store.indicators(snapshot_id=run.snapshot_id)
-            table = snapshot_table(run, found)
+            table = Table({indicator_key(i): i.value for i in found})
             try:
-                shown = protect_snapshot(table, protection)
+                shown = protected.shown(run, found)
             except RuntimeError as exc:
                 raise ExportError(f"small-cell protection failed for snapshot "
                                   f"{run.snapshot_id} ({exc}); nothing was written") from exc

@@ -155,15 +155,22 @@ always filled and `suppressed` is always false (`protection` is `perturbed`)."""
   cannot be worked out from the totals and the counts that are shown (secondary
   suppression). It is usually {p.threshold} or more; it may be a small count whose own
   marker would have pinned it (four `{p.marker}` under a total of 4).
-- a number: the exact count. Zero is never hidden.
+- a number: the exact count. A zero is shown, except in the rare table where a hidden
+  small count can be worked out from the fact that hidden counts are 1 or more: then
+  zeros beside it are hidden as `{SECONDARY}` too.
 
-Secondary suppression is decided per snapshot, over every count of the snapshot and
-these sums: a breakdown's categories add up to the scope's total (not for languages or
-trans sub-labels, several or none per listing); the sites add up to `all` (where they do:
-an advertiser on two sites is one in `all`); a site's total is its category in the `site`
-breakdown, and a site kind the sum of its sites; an advertiser's reach categories add up
-to the advertisers; a county's total, localities and kommuner equal the `all` scope's
-cells. For every hidden small count, linear programmes find the least and the greatest
-value it can take given the sums, the shown counts and what the markers say; no hidden
-small count is pinned to one value. Suppression hides; it never changes a shown count,
-so a breakdown with nothing hidden still adds up to its total."""
+Secondary suppression is decided once per snapshot, over every count of the snapshot
+and these sums, and every output of adcensus (this export, the weekly reports, the
+overview, the summary) shows a snapshot's counts as that one decision says: a breakdown's
+categories add up to the scope's total (not for languages or trans sub-labels, several or
+none per listing); the sites add up to `all` (where they do: an advertiser on two sites
+is one in `all`); a site's total is its category in the `site` breakdown, and a site kind
+the sum of its sites; an advertiser's reach categories add up to the advertisers; a
+county's total, localities and kommuner equal the `all` scope's cells. For every hidden
+small count, linear programmes find the least and the greatest value it can take given
+these sums, the shown counts and what the markers say; no hidden small count is pinned
+to one value by them. Two more sums are known gaps: a count is what is new plus what is
+still there (held line by line only: no such sum alone gives a small count away, but
+combined with the others some can be worked out), and an earlier snapshot's total is
+what is still there plus what is gone (not yet held). Suppression hides; it never
+changes a shown count, so a breakdown with nothing hidden still adds up to its total."""

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable
+from pathlib import Path
 
-from crawler.disclosure import Protection, Shown, Table, protect
+from crawler.disclosure import Protection, Shown
+from crawler.protected import Protected
 from crawler.records import SCOPE_ALL, Indicator, RunRecord
 from crawler.store.base import Store, indicator_key
 
@@ -18,8 +20,10 @@ NOTE = ("hits: items seen; unique: exact copies removed (the 2020 definition); d
         "baseline.")
 
 
-def summary(store: Store, top_localities: int = 10, protection: Protection | None = None) -> str:
-    """The summary; ``protection`` defaults to threshold suppression at 5."""
+def summary(store: Store, top_localities: int = 10, protection: Protection | None = None,
+            cache_dir: Path | None = None) -> str:
+    """The summary; ``protection`` defaults to threshold suppression at 5. Counts are
+    shown as the snapshot's shared protection decides (crawler/protected.py)."""
     protection = protection or Protection()
     done = [r for r in store.runs() if r.status in ("complete", "partial")]
     if not done:
@@ -30,7 +34,7 @@ def summary(store: Store, top_localities: int = 10, protection: Protection | Non
     localities = store.indicators(snapshot_id=latest.snapshot_id, scope=SCOPE_ALL,
                                   level="unique", breakdown="locality")
     ranked = _ranked(localities, top_localities)
-    shown = protect(_table(totals, localities, ranked), protection)
+    shown = Protected(store, protection, cache_dir).shown(latest, [*totals, *localities])
     lines = [_heading(latest, baseline), ""]
     lines += _site_table(totals, latest, shown)
     lines += ["", f"Top localities, unique listings (all sites, snapshot {latest.snapshot_id}):"]
@@ -52,28 +56,6 @@ COLUMNS = [("hits", "hits", "count"), ("unique", "unique", "count"),
 def _ranked(localities: list[Indicator], top: int) -> list[Indicator]:
     count = [i for i in localities if i.measure == "count"]
     return sorted(count, key=lambda i: (-i.value, i.category))[:top]
-
-
-def _table(totals: list[Indicator], localities: list[Indicator],
-           ranked: list[Indicator]) -> Table:
-    """Every count the summary prints, with the sums a reader could use against them."""
-    shown_localities = {i.category for i in ranked}
-    table = Table({indicator_key(i): i.value for i in totals})
-    for i in localities:
-        if i.category in shown_localities and i.measure in ("count", "new_vs_baseline"):
-            table.cells[indicator_key(i)] = i.value
-    scopes = {i.scope for i in totals}
-    sid = totals[0].snapshot_id if totals else ""
-    for _, level, measure in COLUMNS:
-        table.add_line((sid, SCOPE_ALL, level, measure, "total", "total"),
-                       [(sid, s, level, measure, "total", "total") for s in scopes if s != SCOPE_ALL])
-    # when every locality is listed, they add up to the total of all sites
-    for measure in ("count", "new_vs_baseline"):
-        listed = [k for k in table.cells if k[4] == "locality" and k[3] == measure]
-        if len(listed) == len({i.category for i in localities
-                                if i.measure == measure and i.value}):
-            table.add_line((sid, SCOPE_ALL, "unique", measure, "total", "total"), listed)
-    return table
 
 
 def _heading(latest: RunRecord, baseline: RunRecord) -> str:

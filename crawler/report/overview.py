@@ -4,8 +4,9 @@
 Pure core: a Store in, an ``Overview`` out. Every number in an Overview is a protected one
 (crawler/disclosure.py) or is computed from protected ones only, so whatever renders it
 (overview_render.py: text, HTML, CSV) cannot show a count that protection hid. Each
-snapshot's cells are protected as one table, built the same way whether the snapshot is
-shown alone or as part of a period: two outputs of one snapshot hide the same cells.
+snapshot's cells are shown as its one shared protection decides (crawler/protected.py),
+whether the snapshot is shown alone, as part of a period, or by another output: two
+outputs of one snapshot hide the same cells.
 """
 
 from __future__ import annotations
@@ -13,14 +14,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
-from crawler.disclosure import Protection, Table, indicator_table, protect
+from crawler.disclosure import Protection
 from crawler.errors import AdcensusError
 from crawler.normalise.geography import ABROAD
+from crawler.protected import Protected
 from crawler.records import SCOPE_ALL, Indicator, RunRecord, is_site_scope
 from crawler.report.overview_tables import (
-    HIDDEN_SHARE, LEVELS, SITE_KINDS, UNKNOWN, Column, OverviewTable, Row, SnapshotCells, Value,
-    composition, count, sites_table, stated_table, text,
+    HIDDEN_SHARE,
+    LEVELS,
+    SITE_KINDS,
+    UNKNOWN,
+    Column,
+    OverviewTable,
+    Row,
+    SnapshotCells,
+    Value,
+    composition,
+    count,
+    sites_table,
+    stated_table,
+    text,
 )
 from crawler.store.base import VISIBLE, Store
 
@@ -104,28 +119,10 @@ def _wanted(store: Store, snapshot_id: str) -> list[Indicator]:
     return out
 
 
-def snapshot_table(run: RunRecord, indicators: Sequence[Indicator]) -> Table:
-    """The cells of one snapshot with every sum a reader could use against them."""
-    sid = run.snapshot_id
-    table = indicator_table(indicators)
-
-    def key(level: str, breakdown: str, category: str, scope: str = SCOPE_ALL) -> Key:
-        return (sid, scope, level, "count", breakdown, category)
-
-    kinds = {s.site: s.kind for s in run.sites}
-    for level in LEVELS:
-        # a kind's listings are its sites' listings (not for advertisers, whose kind is
-        # their home listing's: add_line keeps only the sums that hold)
-        for kind in SITE_KINDS:
-            table.add_line(key(level, "site_kind", kind),
-                           [key(level, "total", "total", site) for site, k in kinds.items()
-                            if k == kind and key(level, "total", "total", site) in table.cells])
-    return table
-
-
-def snapshot_cells(store: Store, run: RunRecord, protection: Protection) -> SnapshotCells:
-    indicators = _wanted(store, run.snapshot_id)
-    shown = protect(snapshot_table(run, indicators), protection)
+def snapshot_cells(protected: Protected, run: RunRecord) -> SnapshotCells:
+    """The snapshot's cells as every output shows them (crawler/protected.py)."""
+    indicators = _wanted(protected.store, run.snapshot_id)
+    shown = protected.shown(run, indicators)
     comparable = all(i.comparable for i in indicators if i.scope == SCOPE_ALL)
     scopes = tuple(sorted({i.scope for i in indicators if is_site_scope(i.scope)}))
     return SnapshotCells(run, shown, comparable, scopes)
@@ -229,9 +226,11 @@ SHARE_NOTE = ("% stated: share of the listings that state the variable, as the 2
 
 
 def build(store: Store, protection: Protection, snapshot_id: str | None = None,
-          start: date | None = None, end: date | None = None, top: int = 20) -> Overview:
+          start: date | None = None, end: date | None = None, top: int = 20,
+          cache_dir: Path | None = None) -> Overview:
     runs = choose(store, snapshot_id, start, end)
-    all_cells = [snapshot_cells(store, run, protection) for run in runs]
+    protected = Protected(store, protection, cache_dir)
+    all_cells = [snapshot_cells(protected, run) for run in runs]
     cells = all_cells[-1]
     run = cells.run
     tables: list[OverviewTable] = []

@@ -16,8 +16,9 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from crawler.disclosure import Protection, Shown, indicator_table, protect
+from crawler.disclosure import Protection, Shown
 from crawler.errors import AdcensusError
+from crawler.protected import Protected
 from crawler.records import Indicator, RunRecord
 from crawler.report import swedish
 from crawler.report.lan import County
@@ -99,7 +100,10 @@ def snapshot_of(runs: Sequence[RunRecord], week: Week) -> RunRecord | None:
 
 
 def build(store: Store, county: County, week: Week, protection: Protection,
-          trend_weeks: int = TREND_WEEKS) -> WeeklyReport:
+          trend_weeks: int = TREND_WEEKS, protected: Protected | None = None) -> WeeklyReport:
+    """``protected``: the snapshots' shared protection (one for every report of a run,
+    so each snapshot is decided once); made here when not given."""
+    protected = protected or Protected(store, protection)
     runs = visible_runs(store)
     if not runs:
         raise AdcensusError("the store holds no complete snapshot yet: take one with "
@@ -134,11 +138,15 @@ def build(store: Store, county: County, week: Week, protection: Protection,
             f"snapshot {snapshot.snapshot_id} holds no counts per län (taken before county "
             "scopes were counted): take a new snapshot")
 
-    # one table of what the report shows (a count it does not show needs no protection
-    # and would only cost more suppression); its lines hold within each snapshot
-    table = indicator_table([i for i in (*now, *before, *base, *trend_totals) if _shown(i)],
-                            scopes_sum_to=None)
-    shown = protect(table, protection)
+    # the cells it shows as every output shows them (crawler/protected.py): a report that
+    # protected only its own cells could show one that another output hides
+    shown: dict[Hashable, Shown] = {}
+    by_run: dict[str, list[Indicator]] = {}
+    for i in (*now, *before, *base, *trend_totals):
+        by_run.setdefault(i.snapshot_id, []).append(i)
+    for run in runs:
+        if run.snapshot_id in by_run:
+            shown.update(protected.shown(run, by_run[run.snapshot_id]))
     report = WeeklyReport(county, week, snapshot, last_week, baseline, protection)
     cell = _Cells(shown, snapshot, last_week,
                   baseline if baseline.snapshot_id != snapshot.snapshot_id else None, scope)
@@ -200,15 +208,6 @@ class _Cells:
             return None
         # a category absent from a snapshot was counted as zero there
         return self.one(run, level, "count", breakdown, category) or Shown(0, "0", "exact")
-
-
-SHOWN_BREAKDOWNS = ("kommun", "locality", "site", "site_kind", "language", "gender", "age_band")
-
-
-def _shown(i: Indicator) -> bool:
-    if i.breakdown == "total":
-        return i.measure == "count" or (i.level == "unique" and i.measure.endswith("_vs_baseline"))
-    return i.level == "unique" and i.measure == "count" and i.breakdown in SHOWN_BREAKDOWNS
 
 
 def _categories(*snapshots: Sequence[Indicator]) -> dict[str, set[str]]:

@@ -1,0 +1,208 @@
+"""One snapshot's small-cell protection, decided once and shared by every output.
+
+Reports, the overview, the summary and exports all show cells of the same snapshots. If
+each protected its own table, one could hide a cell as ``..`` that another shows, and a
+reader holding both would have the count that the ``..`` was there to protect. So the
+protection of a snapshot is decided once, over every indicator of the snapshot with every
+sum a reader could use between them, and each output shows its cells as that decision
+says: publishing fewer cells of a protected table can only tell a reader less.
+
+The table of a snapshot (``snapshot_table``) holds the lines of
+``disclosure.indicator_table`` (categories sum to their total, sites to "all", a county's
+total, localities and kommuner equal cells of "all") and those only a whole snapshot shows:
+
+- a site's total equals its cell in the "site" breakdown of "all" (hits, unique and
+  distinct listings; an advertiser counts under its home listing's site);
+- a site kind's cell is the sum of its sites' cells in the "site" breakdown of a scope;
+- an advertiser's reach categories sum to the advertisers' total;
+- every count is what is new plus what is still there, against the baseline and against
+  the previous snapshot, in every breakdown and category: a local line
+  (``Table.add_line``), held line by line only; combined with the others it can still
+  give some small counts away (a known gap, docs/PRIVACY.md).
+
+Not yet in the table: across snapshots, the baseline's and the previous snapshot's totals
+are what is still there plus what is gone now. Modelled with the earlier snapshot's
+decision frozen, the tiny tables of the tests already pinned a count that no cell left
+in the later snapshot could free (an earlier "<5" total of 4, all of it still there), so
+that sum needs the earlier decision to be revisable, which a published one is not; see
+docs/PRIVACY.md. Totals are partners of last resort, which keeps them visible where
+anything else will do. ``Table.add_line`` keeps only the lines that hold, so one that
+does not (advertisers on two sites) is no equation and costs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from pathlib import Path
+
+from crawler.disclosure import (
+    CELL_KEY,
+    SECONDARY,
+    Protection,
+    Shown,
+    Table,
+    indicator_table,
+    protect,
+)
+from crawler.records import SCOPE_ALL, Indicator, RunRecord, is_site_scope
+from crawler.store.base import Store, indicator_key
+
+Key = tuple[str, str, str, str, str, str]
+AGAINST = ("baseline", "previous")
+# bump when the decision changes: a cached decision of another version is not used
+VERSION = 2
+
+
+def snapshot_table(run: RunRecord, indicators: Sequence[Indicator]) -> Table:
+    """One snapshot's indicators as a table keyed by ``indicator_key``, with its lines."""
+    table = indicator_table(indicators)
+    sid = run.snapshot_id
+    kinds = {s.site: s.kind for s in run.sites}
+    reach: dict[tuple[str, str, str], list[Key]] = defaultdict(list)  # (scope, level, measure)
+    for key in table.cells:
+        if key[4] == "reach":
+            reach[key[1:4]].append(key)
+    for scope, level, measure in sorted({key[1:4] for key in table.cells}):
+        block = (sid, scope, level, measure)
+        if scope == SCOPE_ALL:
+            for site in sorted(kinds):
+                table.add_line((*block, "site", site),
+                               [(sid, site, level, measure, "total", "total")])
+        if not is_site_scope(scope):
+            for kind in sorted(set(kinds.values())):
+                table.add_line((*block, "site_kind", kind),
+                               [(*block, "site", s) for s, k in sorted(kinds.items())
+                                if k == kind and (*block, "site", s) in table.cells])
+        table.add_line((*block, "total", "total"), sorted(reach[scope, level, measure]))
+    for key in [k for k in table.cells if k[3] == "count"]:
+        for against in AGAINST:
+            table.add_line(key, [(*key[:3], f"{kind}_vs_{against}", *key[4:])
+                                 for kind in ("new", "still")], local=True)
+    # the national total last of all, then the other scopes' totals (a county's
+    # headline), then the national counts (the overview's tables)
+    table.reluctant.update({k: (3 if k[1] == SCOPE_ALL else 2) if k[4] == "total" else 1
+                            for k in table.cells if k[3] == "count"
+                            and (k[4] == "total" or k[1] == SCOPE_ALL)})
+    return table
+
+
+def protect_snapshot(table: Table, protection: Protection) -> dict[Hashable, Shown]:
+    """``protect(table, protection)``, group by group: threshold suppression decides each
+    group of cells that lines connect on that group's cells and lines alone, so splitting
+    gives the same result in a fraction of the time."""
+    if protection.method == CELL_KEY:
+        return protect(table, protection)  # noise is per cell: lines do not matter
+    shown: dict[Hashable, Shown] = {}
+    for part in _groups(table):
+        shown.update(protect(part, protection))
+    return shown
+
+
+def _groups(table: Table) -> Iterable[Table]:
+    """The table's cells split where no line connects them, each part with its lines."""
+    parent: dict[Hashable, Hashable] = {k: k for k in table.cells}
+
+    def find(k: Hashable) -> Hashable:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for line in table.lines:
+        root = find(line.total)
+        for cell in line.parts:
+            parent[find(cell)] = root
+    members: dict[Hashable, list[Hashable]] = defaultdict(list)
+    for k in table.cells:
+        members[find(k)].append(k)
+    lines: dict[Hashable, list] = defaultdict(list)
+    for line in table.lines:
+        lines[find(line.total)].append(line)
+    for root, keys in members.items():
+        part = Table({k: table.cells[k] for k in keys})
+        part.lines = lines[root]
+        part.reluctant = {k: table.reluctant[k] for k in keys if k in table.reluctant}
+        yield part
+
+
+class Protected:
+    """The protected cells of a store's snapshots, each decided once: kept for the life
+    of this object, and, with ``cache_dir``, in a file per snapshot there (the keys of the
+    hidden cells and how they are hidden: aggregates only, like the store itself)."""
+
+    def __init__(self, store: Store, protection: Protection, cache_dir: Path | None = None) -> None:
+        self.store = store
+        self.protection = protection
+        self.cache_dir = cache_dir
+        self._hidden: dict[str, dict[Hashable, str]] = {}  # snapshot -> hidden cell -> status
+
+    def shown(self, run: RunRecord,
+              indicators: Sequence[Indicator] | None = None) -> dict[Hashable, Shown]:
+        """``indicators`` of ``run`` (default: all of them) as every output shows them.
+        Given the few an output shows, a decided snapshot is not read again (on
+        Elasticsearch, reading a whole snapshot takes a while)."""
+        if self.protection.method == CELL_KEY:
+            # noise is a function of the cell: nothing to decide or remember
+            chosen = self.store.indicators(snapshot_id=run.snapshot_id) \
+                if indicators is None else indicators
+            return protect(Table({indicator_key(i): i.value for i in chosen}), self.protection)
+        hidden = self._hidden.get(run.snapshot_id)
+        if hidden is None and indicators is not None:
+            hidden = self._read(run, indicators)
+        if hidden is None:
+            every = self.store.indicators(snapshot_id=run.snapshot_id)
+            hidden = self._read(run, every)
+            if hidden is None:
+                decided = protect_snapshot(snapshot_table(run, every), self.protection)
+                hidden = {k: s.status for k, s in decided.items() if s.value is None}
+                self._write(run, hidden)
+            indicators = every if indicators is None else indicators
+        self._hidden[run.snapshot_id] = hidden
+        if indicators is None:
+            indicators = self.store.indicators(snapshot_id=run.snapshot_id)
+        return {indicator_key(i): _as_shown(i.value, hidden.get(indicator_key(i)), self.protection)
+                for i in indicators}
+
+    def _path(self, run: RunRecord) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / f"{run.snapshot_id}.suppress-{self.protection.threshold}.json"
+
+    def _read(self, run: RunRecord, indicators: Sequence[Indicator]) -> dict[Hashable, str] | None:
+        """The kept decision, if there is one of this version that hides every small
+        count among ``indicators``."""
+        path = self._path(run)
+        if path is None:
+            return None
+        try:
+            held = json.loads(path.read_text())
+        except (FileNotFoundError, ValueError):
+            return None
+        if held.get("version") != VERSION:
+            return None
+        hidden = {tuple(key): status for key, status in held["hidden"]}
+        threshold = self.protection.threshold
+        if any(0 < i.value < threshold and indicator_key(i) not in hidden for i in indicators):
+            return None
+        return hidden
+
+    def _write(self, run: RunRecord, hidden: Mapping[Hashable, str]) -> None:
+        path = self._path(run)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = [[list(k), status] for k, status in sorted(hidden.items(), key=lambda kv: repr(kv[0]))]
+        partial = path.with_suffix(".part")
+        partial.write_text(json.dumps({"version": VERSION, "hidden": rows}))
+        os.replace(partial, path)  # whole or not at all
+
+
+def _as_shown(value: int, status: str | None, protection: Protection) -> Shown:
+    if status == "primary":
+        return Shown(None, protection.marker, "primary")
+    if status is not None:
+        return Shown(None, SECONDARY, "secondary")
+    return Shown(value, str(value), "exact")
