@@ -184,7 +184,7 @@ def suppress(table: Table, threshold: int = 5) -> dict[Hashable, Shown]:
     lines_of = table.lines_of()
     same = same_counts(table)
     _settle(table, _Status(status, same), threshold, order, lines_of)
-    _show_again(table, status, same, threshold)
+    _show_again(table, status, same, threshold, lines_of)
 
     marker = f"<{threshold}"
     return {k: (Shown(None, marker, "primary") if status.get(k) == "primary"
@@ -195,7 +195,8 @@ def suppress(table: Table, threshold: int = 5) -> dict[Hashable, Shown]:
 
 def same_counts(table: Table) -> dict[Hashable, tuple[Hashable, ...]]:
     """Cells that a one-part line makes equal (a county's total and its cell of "all", a
-    breakdown with one category and its total, a count that is all still there), each
+    breakdown with one category and its total, a count that is all still there; parts
+    that are zero do not count), each
     with every cell of its class. A reader who sees one sees all: they are hidden
     together, and hiding one costs what hiding the class costs."""
     parent: dict[Hashable, Hashable] = {}
@@ -208,8 +209,10 @@ def same_counts(table: Table) -> dict[Hashable, tuple[Hashable, ...]]:
         return k
 
     for line in table.lines:
-        if len(line.parts) == 1:
-            parent[find(line.parts[0])] = find(line.total)
+        # a zero part is shown as 0, so beside it the one other part is the total
+        parts = [p for p in line.parts if table.cells[p] != 0]
+        if len(parts) == 1 and table.cells[line.total] != 0:
+            parent[find(parts[0])] = find(line.total)
     classes: dict[Hashable, list[Hashable]] = defaultdict(list)
     for k in parent:
         classes[find(k)].append(k)
@@ -282,12 +285,14 @@ def _settle(table: Table, status: _Status, threshold: int,
 
 
 def _show_again(table: Table, status: dict[Hashable, str],
-                same: Mapping[Hashable, tuple[Hashable, ...]], threshold: int) -> None:
-    """Show again the totals hidden to protect a count that later partners protect as
-    well: the greedy choice of partners, one pinned cell at a time, can reach a total
-    before a cheaper cell that in the end holds the count on its own. The most wanted
-    (the national total) is tried first; a total stays shown only if, with it, no line
-    and no linear programme pins a small count."""
+                same: Mapping[Hashable, tuple[Hashable, ...]], threshold: int,
+                lines_of: Mapping[Hashable, list[Line]]) -> None:
+    """Show again the cells hidden reluctantly (``Table.reluctant``: totals, national
+    counts) where later partners protect as well: the greedy choice of partners, one
+    pinned cell at a time, can reach a total before a cheaper cell that in the end holds
+    the count on its own. The most wanted (the national total) is tried first; a cell is
+    shown again only if, with it and its equal copies, no line and no linear programme
+    pins a small count."""
     tried: set[Hashable] = set()
     hidden = sorted((k for k in table.reluctant if status.get(k) == "secondary"),
                     key=lambda k: (-table.reluctant[k], repr(k)))
@@ -297,18 +302,22 @@ def _show_again(table: Table, status: dict[Hashable, str],
         members = same.get(k, (k,))
         tried.update(members)
         trial = {c: v for c, v in status.items() if c not in members}
-        if not _pins_any(table, trial, threshold):
+        if not _pins_any(table, trial, threshold, [ln for m in members for ln in lines_of[m]]):
             for c in members:
                 del status[c]
 
 
-def _pins_any(table: Table, status: Mapping[Hashable, str], threshold: int) -> bool:
-    """Whether any line alone, or the lines that are not local together, pin a small
-    count of ``status``."""
-    if any(_line_pins(table, line, status, threshold) for line in table.lines):
+def _pins_any(table: Table, status: Mapping[Hashable, str], threshold: int,
+              changed: list[Line]) -> bool:
+    """Whether a small count of ``status`` is pinned by one of the ``changed`` lines, or
+    by the lines together in a group of hidden cells that one of them touches (the
+    others were checked before the change)."""
+    if any(_line_pins(table, line, status, threshold) for line in changed):
         return True
+    near = {id(line) for line in changed}
     return any(_pinned(table, members, lines, status, threshold, set())
-               for members, lines in _components(table, status))
+               for members, lines in _components(table, status)
+               if any(id(line) in near for line in lines))
 
 
 def _loosen(table: Table, status: Mapping[Hashable, str], lines_of: Mapping[Hashable, list[Line]],
@@ -347,6 +356,15 @@ def _two_per_line(table: Table, status: _Status, threshold: int,
     while queue:
         line = queue.pop()
         pinned = _line_pins(table, line, status, threshold)
+        if not pinned and line.local and sum(k in status for k in line.cells) == 1:
+            # the one hidden cell of a local line is known from it, which the
+            # programmes, without local lines, do not see: give it a second
+            partner = _cheapest(table, status, [line], threshold, order)
+            if partner is not None:
+                status[partner] = "secondary"
+                for member in status.same.get(partner, (partner,)):
+                    queue.extend(lines_of[member])
+            continue
         if not pinned:
             continue
         partner = _cheapest(table, status, [line], threshold, order)

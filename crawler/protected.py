@@ -14,11 +14,13 @@ total, localities and kommuner equal cells of "all") and those only a whole snap
 - a site's total equals its cell in the "site" breakdown of "all" (hits, unique and
   distinct listings; an advertiser counts under its home listing's site);
 - a site kind's cell is the sum of its sites' cells in the "site" breakdown of a scope;
+- a site's cell in a county's "site" breakdown is its own cell in the "county" breakdown;
 - an advertiser's reach categories sum to the advertisers' total;
 - every count is what is new plus what is still there, against the baseline and against
   the previous snapshot, in every breakdown and category: a local line
-  (``Table.add_line``), held line by line only; combined with the others it can still
-  give some small counts away (a known gap, docs/PRIVACY.md).
+  (``Table.add_line``), held line by line only (no such line gives a small count away
+  or is left with one hidden cell); combined with the others it can still give a few
+  small counts away (a known gap, docs/PRIVACY.md).
 
 Not yet in the table: across snapshots, the baseline's and the previous snapshot's totals
 are what is still there plus what is gone now. Modelled with the earlier snapshot's
@@ -47,7 +49,7 @@ from crawler.disclosure import (
     indicator_table,
     protect,
 )
-from crawler.records import SCOPE_ALL, Indicator, RunRecord, is_site_scope
+from crawler.records import SCOPE_ALL, Indicator, RunRecord, county_scope, is_site_scope
 from crawler.store.base import Store, indicator_key
 
 Key = tuple[str, str, str, str, str, str]
@@ -77,6 +79,11 @@ def snapshot_table(run: RunRecord, indicators: Sequence[Indicator]) -> Table:
                                [(*block, "site", s) for s, k in sorted(kinds.items())
                                 if k == kind and (*block, "site", s) in table.cells])
         table.add_line((*block, "total", "total"), sorted(reach[scope, level, measure]))
+    # a site's listings in a county are a cell of the site's county breakdown and of the
+    # county's site breakdown: one count, hidden in both or in neither
+    for key in list(table.cells):
+        if key[4] == "county" and is_site_scope(key[1]):
+            table.add_line((sid, county_scope(key[5]), *key[2:4], "site", key[1]), [key])
     for key in [k for k in table.cells if k[3] == "count"]:
         for against in AGAINST:
             table.add_line(key, [(*key[:3], f"{kind}_vs_{against}", *key[4:])

@@ -14,8 +14,8 @@ from scipy.optimize import linprog
 
 from crawler.aggregate import Unit, aggregate
 from crawler.disclosure import (
-    CELL_KEY, CELL_KEY_FILE, P_TABLE, SECONDARY, Protection, Table, cell_key, cell_key_secret,
-    cell_noise, indicator_table, protect, suppress,
+    CELL_KEY, CELL_KEY_FILE, P_TABLE, SECONDARY, Protection, Table, _show_again, cell_key,
+    cell_key_secret, cell_noise, indicator_table, protect, same_counts, suppress,
 )
 from crawler.normalise import Profile
 from crawler.records import LEVELS, Indicator, RunRecord, SiteRun
@@ -392,6 +392,38 @@ def test_one_partner_can_free_several_small_cells() -> None:
     shown = suppress(table)
     assert [k for k, s in shown.items() if s.status == "secondary"] == ["u"]
     assert shown["T"].value == 72 and shown["w"].value == 72
+
+
+def test_equal_counts_are_hidden_together_and_cost_as_many_cells() -> None:
+    # Malmö's kommun is the same count as Malmö (a one-part line): hiding Malmö means
+    # hiding both, so of two partners of the same value, Ystad (one cell) goes
+    table = Table({"T": 61, "Lund": 1, "Malmö": 30, "Ystad": 30, "Malmö kommun": 30})
+    table.add_line("T", ["Lund", "Malmö", "Ystad"])
+    table.add_line("Malmö kommun", ["Malmö"])
+    assert same_counts(table)["Malmö"] == same_counts(table)["Malmö kommun"]
+    shown = suppress(table)
+    assert [k for k, s in shown.items() if s.status == "secondary"] == ["Ystad"]
+    # with Ystad shown, Malmö is the partner, and its copy is hidden with it
+    table = Table({"T": 32, "Lund": 1, "Malmö": 30, "Ystad": 1, "Malmö kommun": 30})
+    table.add_line("T", ["Lund", "Malmö", "Ystad"])
+    table.add_line("Malmö kommun", ["Malmö"])
+    shown = suppress(table)
+    assert shown["Malmö"].text == shown["Malmö kommun"].text == SECONDARY
+
+
+def test_a_total_hidden_on_the_way_is_shown_again_where_it_is_not_needed() -> None:
+    table = Table({"T": 31, "Lund": 1, "Malmö": 30})
+    table.add_line("T", ["Lund", "Malmö"])
+    table.reluctant = {"T": 1}
+    lines_of = table.lines_of()
+    # Malmö hidden protects Lund alone: the total can be shown again
+    status = {"Lund": "primary", "Malmö": "secondary", "T": "secondary"}
+    _show_again(table, status, same_counts(table), 5, lines_of)
+    assert status == {"Lund": "primary", "Malmö": "secondary"}
+    # the total is what protects Lund: it stays hidden
+    status = {"Lund": "primary", "T": "secondary"}
+    _show_again(table, status, same_counts(table), 5, lines_of)
+    assert status == {"Lund": "primary", "T": "secondary"}
 
 
 def assert_no_small_count_pinned(table: Table, shown: dict, threshold: int = 5) -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from crawler.disclosure import SECONDARY, Protection
-from crawler.protected import VERSION, Protected, snapshot_table
+from crawler.protected import VERSION, Protected, protect_snapshot, snapshot_table
 from crawler.records import Indicator, RunRecord, SiteRun
 from crawler.report.console import summary
 from crawler.store import open_store
@@ -58,6 +58,10 @@ def test_the_table_holds_count_as_new_plus_still_and_site_kinds(tmp_path: Path) 
     # a site's total is its cell in "all"'s site breakdown only where that cell exists;
     # the count totals are partners of last resort
     assert ("s1", "all", "unique", "count", "total", "total") in table.reluctant
+    # national counts are spared too, after the totals
+    assert table.reluctant[("s1", "all", "unique", "count", "total", "total")] > \
+        table.reluctant[("s1", "a", "unique", "count", "total", "total")] > \
+        table.reluctant[("s1", "all", "unique", "count", "locality", "Kiruna")]
     assert ("s1", "all", "unique", "new_vs_baseline", "locality", "Kiruna") not in table.reluctant
 
 
@@ -104,3 +108,22 @@ def test_outputs_show_a_snapshot_as_its_one_decision_says(tmp_path: Path) -> Non
             cell = decided[("s1", scope, level, "count", "total", "total")]
             assert by_scope[scope][2 + column if scope != "all" else 1 + column] == cell.text
     assert any(decided[indicator_key(i)].text == SECONDARY for i in rows())
+
+
+def test_a_sites_county_cell_is_the_countys_site_cell() -> None:
+    run = RunRecord("s1", TAKEN, "complete", "h", "0.1.0",
+                    sites=(SiteRun("a", "ad_board", "ok", 1, 9),))
+    county = [ind("a", "unique", 7, breakdown="county", category="SE-M"),
+              ind("a", "unique", 2, breakdown="county", category="SE-I"),
+              ind("a", "unique", 9),
+              ind("county:SE-M", "unique", 7, breakdown="site", category="a"),
+              ind("county:SE-M", "unique", 7),
+              ind("county:SE-I", "unique", 2, breakdown="site", category="a"),
+              ind("county:SE-I", "unique", 2)]
+    table = snapshot_table(run, county)
+    site_cell = ("s1", "a", "unique", "count", "county", "SE-M")
+    county_cell = ("s1", "county:SE-M", "unique", "count", "site", "a")
+    assert any(line.total == county_cell and line.parts == (site_cell,) for line in table.lines)
+    decided = protect_snapshot(table, Protection())
+    # SE-I's 2 is small; the 7 beside it goes in both places or in neither
+    assert decided[site_cell].text == decided[county_cell].text == SECONDARY

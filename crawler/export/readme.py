@@ -166,11 +166,14 @@ categories add up to the scope's total (not for languages or trans sub-labels, s
 none per listing); the sites add up to `all` (where they do: an advertiser on two sites
 is one in `all`); a site's total is its category in the `site` breakdown, and a site kind
 the sum of its sites; an advertiser's reach categories add up to the advertisers; a
-county's total, localities and kommuner equal the `all` scope's cells. For every hidden
+county's total, localities and kommuner equal the `all` scope's cells, and a site's cell
+in a county's `site` breakdown is its own `county` cell for that län. For every hidden
 small count, linear programmes find the least and the greatest value it can take given
 these sums, the shown counts and what the markers say; no hidden small count is pinned
 to one value by them. Two more sums are known gaps: a count is what is new plus what is
-still there (held line by line only: no such sum alone gives a small count away, but
-combined with the others some can be worked out), and an earlier snapshot's total is
+still there (held line by line only: no such sum alone gives a small count away or
+leaves one hidden cell known, but combined with the others a few can be worked out:
+about 6 % of the hidden small counts in adcensus's own test tables), and an earlier
+snapshot's total is
 what is still there plus what is gone (not yet held). Suppression hides; it never
 changes a shown count, so a breakdown with nothing hidden still adds up to its total."""
