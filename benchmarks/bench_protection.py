@@ -4,7 +4,8 @@ per snapshot (crawler/protected.py), on a store the demo filled.
     make demo && .venv/bin/python benchmarks/bench_protection.py adcensus-data/demo.sqlite
 
 Per snapshot: cells and lines of its table, how many counts are small, the time to
-decide its protection (threshold suppression at 5), and how many cells were hidden.
+decide its protection (threshold suppression at 5), how many cells were hidden, and how
+many of the national counts (the overview's) were hidden as ".." to protect others.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ def main() -> None:
                 "seconds": round(seconds, 1),
                 "primary": sum(s.status == "primary" for s in shown.values()),
                 "secondary": sum(s.status == "secondary" for s in shown.values()),
+                # what the national overview loses to protect other cells
+                "national_secondary": sum(s.status == "secondary" and k[1] == "all"
+                                          and k[3] == "count" for k, s in shown.items()),
+                "national_count_cells": sum(k[1] == "all" and k[3] == "count"
+                                            for k in shown),
             }), flush=True)
 
 
