@@ -311,9 +311,11 @@ def _pins_any(table: Table, status: Mapping[Hashable, str], threshold: int,
               changed: list[Line]) -> bool:
     """Whether a small count of ``status`` is pinned by one of the ``changed`` lines, or
     by the lines together in a group of hidden cells that one of them touches (the
-    others were checked before the change)."""
-    if any(_line_pins(table, line, status, threshold) for line in changed):
-        return True
+    others were checked before the change), or a local line is left with one hidden
+    cell."""
+    if any(_line_pins(table, line, status, threshold)
+           or (line.local and sum(k in status for k in line.cells) == 1) for line in changed):
+        return True  # (a local line's one hidden cell: see _two_per_line)
     near = {id(line) for line in changed}
     return any(_pinned(table, members, lines, status, threshold, set())
                for members, lines in _components(table, status)
