@@ -179,11 +179,11 @@ def same_listings(cell: Hashable) -> Hashable:
 
 def suppress(table: Table, threshold: int = 5) -> dict[Hashable, Shown]:
     cells = table.cells
-    status = {k: "primary" for k, v in cells.items() if 0 < v < threshold}
+    same = same_counts(table)
+    status = _Status({k: "primary" for k, v in cells.items() if 0 < v < threshold}, same)
     order = {k: i for i, k in enumerate(sorted(cells, key=repr))}
     lines_of = table.lines_of()
-    same = same_counts(table)
-    _settle(table, _Status(status, same), threshold, order, lines_of)
+    _settle(table, status, threshold, order, lines_of)
     _show_again(table, status, same, threshold, lines_of)
 
     marker = f"<{threshold}"
@@ -196,9 +196,9 @@ def suppress(table: Table, threshold: int = 5) -> dict[Hashable, Shown]:
 def same_counts(table: Table) -> dict[Hashable, tuple[Hashable, ...]]:
     """Cells that a one-part line makes equal (a county's total and its cell of "all", a
     breakdown with one category and its total, a count that is all still there; parts
-    that are zero do not count), each
-    with every cell of its class. A reader who sees one sees all: they are hidden
-    together, and hiding one costs what hiding the class costs."""
+    that are zero do not count), each with every cell of its class. A reader who sees
+    one sees all: they are hidden together, and hiding one costs what hiding the class
+    costs."""
     parent: dict[Hashable, Hashable] = {}
 
     def find(k: Hashable) -> Hashable:
@@ -226,18 +226,15 @@ class _Status(dict):
     def __init__(self, status: dict[Hashable, str], same: Mapping[Hashable, tuple[Hashable, ...]]):
         super().__init__(status)
         self.same = same
-        self.target = status  # the caller's dict, kept in step
 
     def __setitem__(self, k: Hashable, state: str) -> None:
         # equal counts: whatever holds for one holds for all (all small or none)
         for member in self.same.get(k, (k,)):
             dict.__setitem__(self, member, state)
-            self.target[member] = state
 
     def update(self, other: Mapping[Hashable, str]) -> None:  # type: ignore[override]
         for k, state in dict(other).items():
             self[k] = state
-
 
 
 def _settle(table: Table, status: _Status, threshold: int,
