@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crawler.unionfind import UnionFind
+
 if TYPE_CHECKING:
     from crawler.config import LoadedConfig
     from crawler.records import Indicator
@@ -199,24 +201,36 @@ def same_counts(table: Table) -> dict[Hashable, tuple[Hashable, ...]]:
     that are zero do not count), each with every cell of its class. A reader who sees
     one sees all: they are hidden together, and hiding one costs what hiding the class
     costs."""
-    parent: dict[Hashable, Hashable] = {}
+    # a zero part is shown as 0, so beside it the one other part is the total: zeros are
+    # left out of the classes, and a line with one part left makes two cells one
+    counted = [k for k, v in table.cells.items() if v != 0]
+    alike = [line for line in table.lines if table.cells[line.total] != 0
+             and sum(table.cells[p] != 0 for p in line.parts) == 1]
+    return {k: tuple(members) for members, lines in connected(counted, alike) if lines
+            for k in members}
 
-    def find(k: Hashable) -> Hashable:
-        parent.setdefault(k, k)
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
 
-    for line in table.lines:
-        # a zero part is shown as 0, so beside it the one other part is the total
-        parts = [p for p in line.parts if table.cells[p] != 0]
-        if len(parts) == 1 and table.cells[line.total] != 0:
-            parent[find(parts[0])] = find(line.total)
-    classes: dict[Hashable, list[Hashable]] = defaultdict(list)
-    for k in parent:
-        classes[find(k)].append(k)
-    return {k: tuple(members) for members in classes.values() for k in members}
+def connected(keys: Iterable[Hashable],
+              lines: Iterable[Line]) -> list[tuple[list[Hashable], list[Line]]]:
+    """``keys`` grouped where lines connect them (two keys in one line are in one group),
+    each group with the lines that touch it; a key no line touches is a group alone, with
+    no line. Keys and lines keep the order given."""
+    keys = list(dict.fromkeys(keys))
+    index = {k: i for i, k in enumerate(keys)}
+    links = UnionFind(len(keys))
+    touching: list[tuple[Line, int]] = []
+    for line in lines:
+        members = [index[k] for k in line.cells if k in index]
+        if members:
+            touching.append((line, members[0]))
+            links.union_all((members[0], m) for m in members[1:])
+    label = links.labels()
+    groups: dict[int, tuple[list[Hashable], list[Line]]] = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(label[i], ([], []))[0].append(k)
+    for line, first in touching:
+        groups[label[first]][1].append(line)
+    return list(groups.values())
 
 
 class _Status(dict):
@@ -310,9 +324,9 @@ def _pins_any(table: Table, status: Mapping[Hashable, str], threshold: int,
     by the lines together in a group of hidden cells that one of them touches (the
     others were checked before the change), or a local line is left with one hidden
     cell."""
-    if any(_line_pins(table, line, status, threshold)
-           or (line.local and sum(k in status for k in line.cells) == 1) for line in changed):
-        return True  # (a local line's one hidden cell: see _two_per_line)
+    if any(_line_pins(table, line, status, threshold) or _lone_in_local(line, status)
+           for line in changed):
+        return True
     near = {id(line) for line in changed}
     return any(_pinned(table, members, lines, status, threshold, set())
                for members, lines in _components(table, status)
@@ -355,21 +369,14 @@ def _two_per_line(table: Table, status: _Status, threshold: int,
     while queue:
         line = queue.pop()
         pinned = _line_pins(table, line, status, threshold)
-        if not pinned and line.local and sum(k in status for k in line.cells) == 1:
-            # the one hidden cell of a local line is known from it, which the
-            # programmes, without local lines, do not see: give it a second
-            partner = _cheapest(table, status, [line], threshold, order)
-            if partner is not None:
-                status[partner] = "secondary"
-                for member in status.same.get(partner, (partner,)):
-                    queue.extend(lines_of[member])
-            continue
-        if not pinned:
+        if not pinned and not _lone_in_local(line, status):
             continue
         partner = _cheapest(table, status, [line], threshold, order)
         if partner is not None:
             changed = [partner]
             status[partner] = "secondary"
+        elif not pinned:
+            continue  # a local line's lone cell with nothing beside it left to hide
         else:
             # no cell of the line is left to hide, so "<5" bounds pin it (1 + 1 + 1 + 1
             # under a "<5" total): those counts are masked; one held by the lower bounds
@@ -379,6 +386,12 @@ def _two_per_line(table: Table, status: _Status, threshold: int,
         for k in changed:
             for member in status.same.get(k, (k,)):
                 queue.extend(lines_of[member])
+
+
+def _lone_in_local(line: Line, status: Mapping[Hashable, str]) -> bool:
+    """Whether ``line`` is local and has one hidden cell: that cell is known from it,
+    which the programmes, without local lines, do not see; it needs a second."""
+    return line.local and sum(k in status for k in line.cells) == 1
 
 
 def _bounds(status: str | None, threshold: int, value: int) -> tuple[float, float]:
@@ -430,28 +443,9 @@ def _line_pins(table: Table, line: Line, status: Mapping[Hashable, str],
 def _components(table: Table, hidden: Iterable[Hashable]) -> list[tuple[list[Hashable], list[Line]]]:
     """Hidden cells grouped by the lines that connect them (local ones aside), with
     those lines."""
-    hidden = set(hidden)
-    parent = {k: k for k in hidden}
-
-    def find(k: Hashable) -> Hashable:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    touching: list[tuple[Line, list[Hashable]]] = []
-    for line in (line for line in table.lines if not line.local):
-        members = [k for k in line.cells if k in hidden]
-        if members:
-            touching.append((line, members))
-            for other in members[1:]:
-                parent[find(other)] = find(members[0])
-    groups: dict[Hashable, tuple[list[Hashable], list[Line]]] = {}
-    for k in sorted(hidden, key=repr):
-        groups.setdefault(find(k), ([], []))[0].append(k)
-    for line, members in touching:
-        groups[find(members[0])][1].append(line)
-    return [g for g in groups.values() if g[1]]
+    return [group for group in connected(sorted(set(hidden), key=repr),
+                                         (line for line in table.lines if not line.local))
+            if group[1]]
 
 
 def _pinned(table: Table, members: list[Hashable], lines: list[Line],
@@ -550,8 +544,9 @@ def _partner(table: Table, status: Mapping[Hashable, str],
 def _cheapest(table: Table, status: Mapping[Hashable, str], lines: Iterable[Line],
               threshold: int, order: Mapping[Hashable, int]) -> Hashable | None:
     """Of the lines' cells not hidden yet and at least the threshold (a zero is hidden
-    only as the last resort of ``_loosen``): a reluctant one last, a part before a total
-    (totals are what readers need most), the smallest value first."""
+    only as the last resort of ``_loosen``): the least reluctant first (a class of equal
+    counts is as reluctant as its most wanted cell), then the smallest value, then the
+    fewest equal copies, then a part before a total (totals are what readers need most)."""
     same = status.same if isinstance(status, _Status) else {}
     found = min(((max(table.reluctant.get(m, 0) for m in same.get(k, (k,))),
                   table.cells[k], len(same.get(k, (k,))), k == line.total, order[k], k)

@@ -46,6 +46,7 @@ from crawler.disclosure import (
     Protection,
     Shown,
     Table,
+    connected,
     indicator_table,
     protect,
 )
@@ -112,27 +113,9 @@ def protect_snapshot(table: Table, protection: Protection) -> dict[Hashable, Sho
 
 def _groups(table: Table) -> Iterable[Table]:
     """The table's cells split where no line connects them, each part with its lines."""
-    parent: dict[Hashable, Hashable] = {k: k for k in table.cells}
-
-    def find(k: Hashable) -> Hashable:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    for line in table.lines:
-        root = find(line.total)
-        for cell in line.parts:
-            parent[find(cell)] = root
-    members: dict[Hashable, list[Hashable]] = defaultdict(list)
-    for k in table.cells:
-        members[find(k)].append(k)
-    lines: dict[Hashable, list] = defaultdict(list)
-    for line in table.lines:
-        lines[find(line.total)].append(line)
-    for root, keys in members.items():
+    for keys, lines in connected(table.cells, table.lines):
         part = Table({k: table.cells[k] for k in keys})
-        part.lines = lines[root]
+        part.lines = lines
         part.reluctant = {k: table.reluctant[k] for k in keys if k in table.reluctant}
         yield part
 

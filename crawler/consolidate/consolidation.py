@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from crawler.consolidate.contacts import identifiers
 from crawler.consolidate.exact import group_copies
 from crawler.consolidate.near import NearDuplicateSettings, near_duplicate_pairs
-from crawler.consolidate.unionfind import UnionFind
 from crawler.keys import fingerprint
 from crawler.listing import Listing
 from crawler.normalise import Profile, profile
+from crawler.unionfind import UnionFind
 
 
 @dataclass(slots=True)

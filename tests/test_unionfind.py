@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from crawler.consolidate.unionfind import UnionFind
+from crawler.unionfind import UnionFind
 
 
 def test_components_and_stable_labels() -> None:
