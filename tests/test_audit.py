@@ -286,3 +286,28 @@ def test_reports_are_read_as_what_a_reader_sees(config: Path) -> None:
     [failure] = failures(audit(config), "files")
     assert str(bad) in failure and "phone number (line 2)" in failure
     assert "URL with a path (line 3)" in failure
+
+
+@pytest.mark.browser
+def test_a_report_pdf_is_read_as_the_text_a_reader_sees(config: Path) -> None:
+    """A PDF's text is in compressed streams and its bytes in the clear are font metrics
+    (``/W [0 [600.09766 …``) that read as phone numbers: the audit reads its pages' text
+    instead, so a printed report passes and a phone number printed in one is found."""
+    from crawler.report.pdf import html_to_pdf
+
+    cfg = load_config(config)
+    snapshot(config, NOW - timedelta(days=1), "1")
+    cfg.reports_dir.mkdir(parents=True)
+    rows = "".join(f"<tr><td>{name}</td><td>{131 - n}</td><td>{126 + n}</td><td>+{n}</td></tr>"
+                   for n, name in enumerate(["Stockholm", "Solna", "Täby", "Södertälje"] * 3))
+    note = "Annonser är inte personer och siffrorna räknar annonser."
+    executable = cfg.browser_executable()
+    good = cfg.reports_dir / "veckorapport-2026-W47-SE-AB.pdf"
+    html_to_pdf(f"<html><body><h1>Stockholms län</h1><p>{note}</p><table>{rows}</table>"
+                "</body></html>", good, executable)
+    assert audit(config).check("files").passed
+    bad = cfg.reports_dir / "veckorapport-2026-W47-SE-M.pdf"
+    html_to_pdf(f"<html><body><p>{note}</p><p>ring 070-1740605</p></body></html>", bad,
+                executable)
+    [failure] = failures(audit(config), "files")
+    assert str(bad) in failure and "phone number" in failure
