@@ -50,10 +50,10 @@ def test_two_serve_processes_take_one_snapshot(tmp_path: Path, market_url: str) 
         for serve in serves:
             wait_for("serve to start", lambda s=serve: "serving 0 job(s)" in s.output(), timeout=60)
         # due after each serve has looked at the job store again (every POLL_S): both
-        # wake for it at the same moment, as two schedulers sharing a store do
+        # wake for it at about the same moment, as two schedulers sharing a store do
         one_off(config, seconds=POLL_S + 3)
-        wait_for("one snapshot and one skip", lambda: sorted(o for o, _ in executions(config))
-                 == ["complete", "skipped"], timeout=300)
+        wait_for("the snapshot to complete", lambda: "complete" in dict(executions(config)),
+                 timeout=300)
     finally:
         statuses = [serve.stop() for serve in serves]
     assert statuses == [0, 0]
@@ -61,9 +61,16 @@ def test_two_serve_processes_take_one_snapshot(tmp_path: Path, market_url: str) 
     [run] = runs(config)
     assert run.status == "complete"
     logs = [serve.output() for serve in serves]
+    # Whether the later serve fires at all is a race between two processes: it does when
+    # it reads the job store before the first one has removed the one-off, within the same
+    # few milliseconds (usually, not on a loaded machine). Either way one snapshot runs;
+    # when it fires, it must skip with the reason, and the skip is recorded before the
+    # snapshot completes (it happens at the due time, the snapshot takes seconds).
+    outcomes = sorted(o for o, _ in executions(config))
+    assert outcomes in (["complete"], ["complete", "skipped"]), (outcomes, logs)
     skips = [log for log in logs if "skipped: " in log]
-    assert len(skips) == 1, logs
-    assert SKIPPED_RUNNING in skips[0] or SKIPPED_TAKEN in skips[0]
+    assert len(skips) == outcomes.count("skipped"), logs
+    assert all(SKIPPED_RUNNING in log or SKIPPED_TAKEN in log for log in skips), logs
     assert sum(f"snapshot {run.snapshot_id} of job due: complete" in log for log in logs) == 1
     assert not any("Traceback" in log for log in logs)
     assert list_jobs(loaded(config)) == []  # the one-off is done, removed by either serve
