@@ -13,7 +13,6 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from scipy.optimize import linprog
 
 from crawler.cli import main
 from crawler.consolidate.baseline import reach_category
@@ -31,6 +30,7 @@ from crawler.snapshot import Snapshot
 from crawler.store import open_store
 from crawler.store.base import VISIBLE, indicator_key
 from tests.conftest import SITES
+from tests.reader_support import ranges, sums
 from tests.store_backends import ElasticsearchBackend
 
 CANARY = "Zq7-export-canary"
@@ -209,54 +209,13 @@ def test_csv_shows_every_stored_count_or_hides_it_for_a_reason(exported: Path,
 
 
 def reader_bounds(table: Table, shown: dict[tuple[str, ...], pd.Series]) -> dict:
-    """What a reader can work out of each hidden count: its least and greatest value given
-    every sum of the table, the counts shown, "<5" (1 to 4) and ".." (1 or more). Hidden
-    counts that no sum connects are solved apart, as a reader would."""
+    """What a reader can work out of each hidden small count: its least and greatest value
+    given every sum of the table, the counts shown, "<5" (1 to 4) and ".." (1 or more)."""
     hidden = [k for k in table.cells if shown[k].suppressed]
-    parent = {k: k for k in hidden}
-
-    def find(k: tuple[str, ...]) -> tuple[str, ...]:
-        while parent[k] != k:
-            k = parent[k]
-        return k
-
-    equations = []
-    for line in table.lines:
-        terms = [(sign, k) for sign, k in ((-1, line.total), *((1, p) for p in line.parts))]
-        unknown = [k for _, k in terms if k in parent]
-        if unknown:
-            for k in unknown[1:]:
-                parent[find(k)] = find(unknown[0])
-            equations.append((terms, unknown[0]))
-    bounds = {}
-    groups = defaultdict(list)
-    for k in hidden:
-        groups[find(k)].append(k)
-    for root, members in groups.items():
-        index = {k: n for n, k in enumerate(members)}
-        a, b = [], []
-        for terms, anchor in equations:
-            if find(anchor) != root:
-                continue
-            row, known = [0.0] * len(members), 0
-            for sign, k in terms:
-                if k in index:
-                    row[index[k]] += sign
-                else:
-                    known += sign * int(shown[k].value)
-            a.append(row)
-            b.append(-known)
-        limits = [(1, 4) if shown[k].protection == "primary" else (1, None) for k in members]
-        for k in members:
-            if shown[k].protection != "primary":
-                continue
-            c = [0.0] * len(members)
-            c[index[k]] = 1
-            low = linprog(c, A_eq=a or None, b_eq=b or None, bounds=limits, method="highs")
-            c[index[k]] = -1
-            high = linprog(c, A_eq=a or None, b_eq=b or None, bounds=limits, method="highs")
-            bounds[k] = (low.fun, -high.fun)
-    return bounds
+    limits = {k: (1, 4) if shown[k].protection == "primary" else (1, None) for k in hidden}
+    counts = {k: int(shown[k].value) for k in table.cells if not shown[k].suppressed}
+    return ranges(sums(table), counts, limits,
+                  of=[k for k in hidden if shown[k].protection == "primary"])
 
 
 def joint_table(store_dir: Path, exported: set[tuple[str, ...]]) -> Table:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from scipy.optimize import linprog
 
 from crawler.cli import main
 from crawler.commands.snapshot import run_snapshot
@@ -24,13 +23,14 @@ from crawler.disclosure import CELL_KEY, SECONDARY, Protection
 from crawler.keys import KeyRing
 from crawler.listing import Listing
 from crawler.records import SiteRun
-from crawler.sites import load_sites
 from crawler.report.overview import Overview, build, taken_on
-from crawler.report.overview_tables import HIDDEN_SHARE, NO_LABEL, STATED, OverviewTable, Row
 from crawler.report.overview_render import CSV_FIELDS, to_csv, to_html, to_text
+from crawler.report.overview_tables import HIDDEN_SHARE, NO_LABEL, STATED, OverviewTable, Row
+from crawler.sites import load_sites
 from crawler.snapshot import Snapshot
 from crawler.store import open_store
 from tests.conftest import SITES, write_config
+from tests.reader_support import ranges
 
 T0 = datetime(2026, 11, 2, 6, tzinfo=UTC)
 KEY = bytes(range(32))
@@ -338,32 +338,11 @@ def reader_bounds(table: OverviewTable, level: str = "unique") -> dict[str, tupl
                  ("total", [STATED, "unknown"])]
     if details:
         equations.append(("trans", details))
-    hidden = [c for c, v in value.items() if v.number is None]
-    index = {c: i for i, c in enumerate(hidden)}
-    a, b = [], []
-    for total, parts in equations:
-        row, rhs = [0.0] * len(hidden), 0.0
-        for sign, c in ((-1, total), *((1, p) for p in parts)):
-            if c in index:
-                row[index[c]] += sign
-            else:
-                rhs -= sign * value[c].number
-        if any(row):
-            a.append(row)
-            b.append(rhs)
     # "..": at least 1 (a masked small count shows as ".." too); derived: at least 0
-    bounds = [(1, 4) if value[c].status == "primary" else (1, None)
-              if value[c].status == "secondary" else (0, None) for c in hidden]
-    out = {}
-    for c in hidden:
-        objective = [0.0] * len(hidden)
-        objective[index[c]] = 1
-        low = linprog(objective, A_eq=a or None, b_eq=b or None, bounds=bounds, method="highs")
-        objective[index[c]] = -1
-        high = linprog(objective, A_eq=a or None, b_eq=b or None, bounds=bounds, method="highs")
-        assert low.success and high.success
-        out[c] = (low.fun, -high.fun)
-    return out
+    limits = {c: (1, 4) if v.status == "primary" else (1, None) if v.status == "secondary"
+              else (0, None) for c, v in value.items() if v.number is None}
+    counts = {c: v.number for c, v in value.items() if v.number is not None}
+    return ranges(equations, counts, limits)
 
 
 @pytest.mark.parametrize("unknown", [3, 10])
