@@ -186,7 +186,7 @@ def suppress(table: Table, threshold: int = 5) -> dict[Hashable, Shown]:
     order = {k: i for i, k in enumerate(sorted(cells, key=repr))}
     lines_of = table.lines_of()
     _settle(table, status, threshold, order, lines_of)
-    _show_again(table, status, same, threshold, lines_of)
+    _show_again(table, status, threshold, lines_of)
 
     marker = f"<{threshold}"
     return {k: (Shown(None, marker, "primary") if status.get(k) == "primary"
@@ -241,10 +241,19 @@ class _Status(dict):
         super().__init__(status)
         self.same = same
 
+    def members(self, k: Hashable) -> tuple[Hashable, ...]:
+        """``k``'s class of equal counts (itself alone if it has no copies)."""
+        return self.same.get(k, (k,))
+
     def __setitem__(self, k: Hashable, state: str) -> None:
         # equal counts: whatever holds for one holds for all (all small or none)
-        for member in self.same.get(k, (k,)):
+        for member in self.members(k):
             dict.__setitem__(self, member, state)
+
+    def __delitem__(self, k: Hashable) -> None:
+        # shown again: with its copies, which show the same count
+        for member in self.members(k):
+            dict.__delitem__(self, member)
 
     def update(self, other: Mapping[Hashable, str]) -> None:  # type: ignore[override]
         for k, state in dict(other).items():
@@ -295,8 +304,7 @@ def _settle(table: Table, status: _Status, threshold: int,
             break
 
 
-def _show_again(table: Table, status: dict[Hashable, str],
-                same: Mapping[Hashable, tuple[Hashable, ...]], threshold: int,
+def _show_again(table: Table, status: _Status, threshold: int,
                 lines_of: Mapping[Hashable, list[Line]]) -> None:
     """Show again the cells hidden reluctantly (``Table.reluctant``: totals, national
     counts) where later partners protect as well: the greedy choice of partners, one
@@ -310,12 +318,11 @@ def _show_again(table: Table, status: dict[Hashable, str],
     for k in hidden:
         if k in tried or status.get(k) != "secondary":
             continue
-        members = same.get(k, (k,))
+        members = status.members(k)
         tried.update(members)
         trial = {c: v for c, v in status.items() if c not in members}
         if not _pins_any(table, trial, threshold, [ln for m in members for ln in lines_of[m]]):
-            for c in members:
-                del status[c]
+            del status[k]
 
 
 def _pins_any(table: Table, status: Mapping[Hashable, str], threshold: int,
@@ -547,11 +554,12 @@ def _cheapest(table: Table, status: Mapping[Hashable, str], lines: Iterable[Line
     only as the last resort of ``_loosen``): the least reluctant first (a class of equal
     counts is as reluctant as its most wanted cell), then the smallest value, then the
     fewest equal copies, then a part before a total (totals are what readers need most)."""
-    same = status.same if isinstance(status, _Status) else {}
-    found = min(((max(table.reluctant.get(m, 0) for m in same.get(k, (k,))),
-                  table.cells[k], len(same.get(k, (k,))), k == line.total, order[k], k)
+    copies_of = status.members if isinstance(status, _Status) else lambda k: (k,)
+    found = min(((max(table.reluctant.get(m, 0) for m in copies), table.cells[k], len(copies),
+                  k == line.total, order[k], k)
                  for line in lines for k in line.cells
-                 if k not in status and table.cells[k] >= threshold),
+                 if k not in status and table.cells[k] >= threshold
+                 for copies in [copies_of(k)]),
                 default=None, key=lambda t: t[:-1])
     return None if found is None else found[-1]
 

@@ -13,7 +13,7 @@ import pytest
 
 from crawler.aggregate import Unit, aggregate
 from crawler.disclosure import (
-    CELL_KEY, CELL_KEY_FILE, P_TABLE, SECONDARY, Protection, Table, _show_again, cell_key,
+    CELL_KEY, CELL_KEY_FILE, P_TABLE, SECONDARY, Protection, Table, _show_again, _Status, cell_key,
     cell_key_secret, cell_noise, indicator_table, protect, same_counts, suppress,
 )
 from crawler.normalise import Profile
@@ -392,12 +392,13 @@ def test_a_total_hidden_on_the_way_is_shown_again_where_it_is_not_needed() -> No
     table.reluctant = {"T": 1}
     lines_of = table.lines_of()
     # Malmö hidden protects Lund alone: the total can be shown again
-    status = {"Lund": "primary", "Malmö": "secondary", "T": "secondary"}
-    _show_again(table, status, same_counts(table), 5, lines_of)
+    status = _Status({"Lund": "primary", "Malmö": "secondary", "T": "secondary"},
+                     same_counts(table))
+    _show_again(table, status, 5, lines_of)
     assert status == {"Lund": "primary", "Malmö": "secondary"}
     # the total is what protects Lund: it stays hidden
-    status = {"Lund": "primary", "T": "secondary"}
-    _show_again(table, status, same_counts(table), 5, lines_of)
+    status = _Status({"Lund": "primary", "T": "secondary"}, same_counts(table))
+    _show_again(table, status, 5, lines_of)
     assert status == {"Lund": "primary", "T": "secondary"}
 
 
