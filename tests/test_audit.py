@@ -307,7 +307,8 @@ def test_a_report_pdf_is_read_as_the_text_a_reader_sees(config: Path) -> None:
                 "</body></html>", good, executable)
     assert audit(config).check("files").passed
     bad = cfg.reports_dir / "veckorapport-2026-W47-SE-M.pdf"
-    html_to_pdf(f"<html><body><p>{note}</p><p>ring 070-1740605</p></body></html>", bad,
-                executable)
+    html_to_pdf(f"<html><body><p>{note}</p><p style='break-before: page'>{note}<br>"
+                "ring 070-1740605</p></body></html>", bad, executable)
     [failure] = failures(audit(config), "files")
-    assert str(bad) in failure and "phone number" in failure
+    # said where a reader finds it: the second page's second line, not a line of the file
+    assert str(bad) in failure and "phone number (page 2 line 2)" in failure

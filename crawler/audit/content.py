@@ -34,16 +34,18 @@ MIN_PHONE_DIGITS = 7
 
 @dataclass
 class Findings:
-    """What was found in one file or field: count and first lines per kind."""
+    """What was found in one file or field: count and first places per kind. A place is
+    a line of the file, or a line of one part of a document (``part`` "page 2" of a PDF:
+    its lines are the page's text lines, not the file's)."""
 
     counts: Counter[str] = field(default_factory=Counter)
-    lines: dict[str, list[int]] = field(default_factory=dict)
+    lines: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
-    def add(self, kind: str, line: int) -> None:
+    def add(self, kind: str, line: int, part: str = "") -> None:
         self.counts[kind] += 1
         seen = self.lines.setdefault(kind, [])
-        if len(seen) < 5 and line not in seen:
-            seen.append(line)
+        if len(seen) < 5 and (part, line) not in seen:
+            seen.append((part, line))
 
     def __bool__(self) -> bool:
         return bool(self.counts)
@@ -53,18 +55,25 @@ class Findings:
         for kind in KINDS:
             n = self.counts.get(kind, 0)
             if n:
-                shown = self.lines[kind]
-                where = (f" (line {', '.join(map(str, shown))}{', …' if n > len(shown) else ''})"
-                         if lines else "")
-                parts.append(f"{n} × {kind}{where}")
+                where = f" ({_places(self.lines[kind])}{', …' if n > len(self.lines[kind]) else ''})"
+                parts.append(f"{n} × {kind}{where if lines else ''}")
         return ", ".join(parts)
 
 
+def _places(seen: list[tuple[str, int]]) -> str:
+    """"line 2, 3" in a file; "page 2 line 4; metadata line 1" in a document's parts."""
+    by_part: dict[str, list[str]] = {}
+    for part, line in seen:
+        by_part.setdefault(part, []).append(str(line))
+    return "; ".join(f"{part + ' ' if part else ''}line {', '.join(numbers)}"
+                     for part, numbers in by_part.items())
+
+
 def scan_text(text: str, kinds: Iterable[str] = KINDS, allowed: Iterable[str] = (),
-              findings: Findings | None = None, first_line: int = 1) -> Findings:
+              findings: Findings | None = None, first_line: int = 1, part: str = "") -> Findings:
     """Look for content shapes in ``text``. ``allowed`` strings (the operator's own user
     agent or contact address from the configuration) are not content and are removed
-    first."""
+    first. ``part``: what the lines are lines of, when not of the file (Findings)."""
     kinds = set(kinds)
     found = findings if findings is not None else Findings()
     for known in allowed:
@@ -75,19 +84,19 @@ def scan_text(text: str, kinds: Iterable[str] = KINDS, allowed: Iterable[str] = 
     for number, line in enumerate(text.splitlines(), first_line):
         if EMAIL in kinds and "@" in line:
             for _ in _EMAIL.finditer(line):
-                found.add(EMAIL, number)
+                found.add(EMAIL, number, part)
         if URL in kinds and "://" in line:
             for match in _URL.finditer(line):
                 if match.group(1).rstrip("/.,;:)]>'\"") not in ("", "/…", "/..."):
-                    found.add(URL, number)
+                    found.add(URL, number, part)
         if PHONE in kinds and len(_DIGITS.findall(line)) >= MIN_PHONE_DIGITS:
             for match in PhoneNumberMatcher(line, "SE", leniency=Leniency.VALID):
                 # a stated number starts with a trunk or international prefix; without
                 # one, digit runs (dates, counts, ports) are too easily taken for one
                 if match.raw_string.lstrip("(").startswith(("0", "+")):
-                    found.add(PHONE, number)
+                    found.add(PHONE, number, part)
         if PROSE in kinds:
             for match in _PROSE.finditer(line):
                 if len(_WORD.findall(match.group())) >= PROSE_WORDS:
-                    found.add(PROSE, number)
+                    found.add(PROSE, number, part)
     return found

@@ -182,13 +182,14 @@ def _scan_pdf(path: Path, allowed: tuple[str, ...]) -> tuple[Findings, int]:
         return _scan_file(path, LOG_KINDS, allowed)
     findings = scan_text(raw.decode("utf-8", "replace"), (EMAIL, URL), allowed)
     try:
-        texts = [" ".join(str(v) for v in document.get_metadata_dict().values())]
-        for page in document:
-            texts.append(page.get_textpage().get_text_range())
+        # found in a page's text: said as that page's line, which a reader can find
+        parts = [("metadata", " ".join(str(v) for v in document.get_metadata_dict().values()))]
+        parts += [(f"page {number}", page.get_textpage().get_text_range())
+                  for number, page in enumerate(document, 1)]
     finally:
         document.close()
-    # lines of the text a reader sees (metadata first), not of the file
-    scan_text("\n".join(texts), LOG_KINDS, allowed, findings)
+    for part, text in parts:
+        scan_text(text, LOG_KINDS, allowed, findings, part=part)
     return findings, len(raw)
 
 
