@@ -311,18 +311,44 @@ def _show_again(table: Table, status: _Status, threshold: int,
     pinned cell at a time, can reach a total before a cheaper cell that in the end holds
     the count on its own. The most wanted (the national total) is tried first; a cell is
     shown again only if, with it and its equal copies, no line and no linear programme
-    pins a small count."""
+    pins a small count. A local line (count = new + still) would be left with one hidden
+    cell by it: that cell is tried shown with it (a county's total hidden only because
+    what is new there was hidden for its own breakdowns), if it is no small count."""
     tried: set[Hashable] = set()
     hidden = sorted((k for k in table.reluctant if status.get(k) == "secondary"),
                     key=lambda k: (-table.reluctant[k], repr(k)))
     for k in hidden:
         if k in tried or status.get(k) != "secondary":
             continue
-        members = status.members(k)
-        tried.update(members)
-        trial = {c: v for c, v in status.items() if c not in members}
-        if not _pins_any(table, trial, threshold, [ln for m in members for ln in lines_of[m]]):
-            del status[k]
+        tried.update(status.members(k))
+        shown = _with_local_partners(status, status.members(k), lines_of)
+        if shown is None:
+            continue
+        trial = {c: v for c, v in status.items() if c not in shown}
+        if not _pins_any(table, trial, threshold, [ln for m in shown for ln in lines_of[m]]):
+            for c in shown:
+                if c in status:
+                    del status[c]
+
+
+def _with_local_partners(status: _Status, members: Iterable[Hashable],
+                         lines_of: Mapping[Hashable, list[Line]]) -> set[Hashable] | None:
+    """``members`` and the cells that showing them leaves alone hidden in a local line,
+    with theirs in turn; None if one of those is a small count (it stays hidden, and so
+    must its partner)."""
+    shown = set(members)
+    todo = list(shown)
+    while todo:
+        for line in lines_of[todo.pop()]:
+            left = [c for c in line.cells if c in status and c not in shown]
+            if not line.local or len(left) != 1:
+                continue
+            if status[left[0]] != "secondary":
+                return None
+            added = set(status.members(left[0]))
+            shown |= added
+            todo += added
+    return shown
 
 
 def _pins_any(table: Table, status: Mapping[Hashable, str], threshold: int,

@@ -56,7 +56,7 @@ from crawler.store.base import Store, indicator_key
 Key = tuple[str, str, str, str, str, str]
 AGAINST = ("baseline", "previous")
 # bump when the decision changes: a cached decision of another version is not used
-VERSION = 3
+VERSION = 4
 
 
 def snapshot_table(run: RunRecord, indicators: Sequence[Indicator]) -> Table:

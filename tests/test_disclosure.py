@@ -402,6 +402,33 @@ def test_a_total_hidden_on_the_way_is_shown_again_where_it_is_not_needed() -> No
     assert status == {"Lund": "primary", "T": "secondary"}
 
 
+def test_a_total_is_shown_again_with_what_is_new_in_it_where_neither_is_needed() -> None:
+    # count = new + still (a local line); what is new is 2 + 9 ("a" small)
+    table = Table({"count": 31, "new": 11, "still": 20, "a": 2, "b": 9})
+    table.add_line("new", ["a", "b"])
+    table.add_line("count", ["new", "still"], local=True)
+    table.reluctant = {"count": 2}
+    lines_of = table.lines_of()
+    # "b" hidden protects "a" on its own: the count and what is new can both be shown
+    # (the count alone could not: "new" would be the one hidden cell of its local line)
+    status = _Status({"a": "primary", "b": "secondary", "new": "secondary",
+                      "count": "secondary"}, same_counts(table))
+    _show_again(table, status, 5, lines_of)
+    assert status == {"a": "primary", "b": "secondary"}
+    # "new" is what protects "a": both stay hidden, and so does the count
+    status = _Status({"a": "primary", "new": "secondary", "count": "secondary"},
+                     same_counts(table))
+    _show_again(table, status, 5, lines_of)
+    assert status == {"a": "primary", "new": "secondary", "count": "secondary"}
+    # a small count that is new is never shown again to free its total
+    small = Table({"count": 23, "new": 3, "still": 20})
+    small.add_line("count", ["new", "still"], local=True)
+    small.reluctant = {"count": 2}
+    status = _Status({"new": "primary", "count": "secondary"}, same_counts(small))
+    _show_again(small, status, 5, small.lines_of())
+    assert status == {"new": "primary", "count": "secondary"}
+
+
 def assert_no_small_count_pinned(table: Table, shown: dict, threshold: int = 5) -> None:
     """Once a small count may be masked, a reader knows of ".." only that it is 1 or
     more (zeros are never hidden): no cell under the threshold may be pinned by that."""
