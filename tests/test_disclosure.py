@@ -270,6 +270,25 @@ def test_the_summary_hides_a_small_site_and_what_would_reveal_it(tmp_path: Path)
     assert "Kiruna" in text and " 4 " not in text.split("Top localities")[1]
 
 
+def test_the_summary_picks_its_top_localities_by_what_it_shows() -> None:
+    from crawler.disclosure import Shown
+    from crawler.report.console import _localities
+    from crawler.store.base import indicator_key
+
+    counts = {"Arvika": 50, "Boden": 30, "Eksjö": 20, "Falun": 3}
+    localities = [Indicator("s1", "2026-11-02T06:00:00+00:00", "all", "unique", "count",
+                            "locality", place, n) for place, n in counts.items()]
+    shown = {indicator_key(i): Shown(i.value, str(i.value), "exact") for i in localities}
+    shown[indicator_key(localities[1])] = Shown(None, SECONDARY, "secondary")
+    shown[indicator_key(localities[3])] = Shown(None, "<5", "primary")
+    rows = _localities(localities, 2, shown)[1:]
+    # Boden's 30 is hidden: in a top two by exact counts, above Eksjö's 20 (shown
+    # elsewhere), it would be known to be 20 or more
+    assert [row.split()[0] for row in rows] == ["Arvika", "Eksjö"]
+    assert [row.split()[0] for row in _localities(localities, 4, shown)[1:]] == [
+        "Arvika", "Eksjö", "Boden", "Falun"]
+
+
 def integer_solutions(table: Table, known: dict, hidden: list, candidates: dict):
     """Every integer filling of the hidden cells that satisfies every line: a backtracking
     search that, like a reader with a pencil, works out a cell as soon as a line leaves it

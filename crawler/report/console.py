@@ -5,7 +5,7 @@ small-cell protection (crawler/disclosure.py) over every count it prints."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 
 from crawler.disclosure import Protection, Shown
@@ -33,12 +33,11 @@ def summary(store: Store, top_localities: int = 10, protection: Protection | Non
     totals = store.indicators(snapshot_id=latest.snapshot_id, breakdown="total")
     localities = store.indicators(snapshot_id=latest.snapshot_id, scope=SCOPE_ALL,
                                   level="unique", breakdown="locality")
-    ranked = _ranked(localities, top_localities)
     shown = Protected(store, protection, cache_dir).shown(latest, [*totals, *localities])
     lines = [_heading(latest, baseline), ""]
     lines += _site_table(totals, latest, shown)
     lines += ["", f"Top localities, unique listings (all sites, snapshot {latest.snapshot_id}):"]
-    lines += _localities(localities, ranked, shown)
+    lines += _localities(localities, top_localities, shown)
     failed = [r for r in store.runs() if r.status == "failed"]
     if failed:
         lines += ["", f"{len(failed)} failed run(s); the last: {failed[-1].snapshot_id}: "
@@ -51,11 +50,6 @@ def summary(store: Store, top_localities: int = 10, protection: Protection | Non
 COLUMNS = [("hits", "hits", "count"), ("unique", "unique", "count"),
            ("distinct", "distinct", "count"), ("advert.", "advertisers", "count"),
            ("new", "unique", "new_vs_baseline"), ("gone", "unique", "gone_vs_baseline")]
-
-
-def _ranked(localities: list[Indicator], top: int) -> list[Indicator]:
-    count = [i for i in localities if i.measure == "count"]
-    return sorted(count, key=lambda i: (-i.value, i.category))[:top]
 
 
 def _heading(latest: RunRecord, baseline: RunRecord) -> str:
@@ -93,17 +87,19 @@ def _cell(row: dict[tuple[str, str], tuple[str, ...]], key: tuple[str, str],
     return shown[row[key]].text if key in row else "-"
 
 
-def _localities(localities: list[Indicator], ranked: list[Indicator],
-                shown: dict[Hashable, Shown]) -> list[str]:
+def _localities(localities: list[Indicator], top: int,
+                shown: Mapping[Hashable, Shown]) -> list[str]:
     new = {i.category: indicator_key(i) for i in localities if i.measure == "new_vs_baseline"}
     lines = [f"  {'locality':<20} {'unique':>7} {'new':>7}"]
-    # ordered by what is shown, hidden counts last by name: a place in a ranking by the
-    # exact count would bound a hidden count, or the sign of a cell's noise
+
+    # chosen and ordered by what is shown, hidden counts last by name: a place in the top
+    # by the exact count would bound a hidden count (at least the largest shown count left
+    # out), or give away the sign of a cell's noise
     def order(i: Indicator) -> tuple[bool, int, str]:
         value = shown[indicator_key(i)].value
         return (value is None, -(value or 0), i.category)
 
-    ranked = sorted(ranked, key=order)
+    ranked = sorted((i for i in localities if i.measure == "count"), key=order)[:top]
     for i in ranked:
         fresh = shown[new[i.category]].text if i.category in new else ("0" if new else "-")
         lines.append(f"  {i.category:<20} {shown[indicator_key(i)].text:>7} {fresh:>7}")
