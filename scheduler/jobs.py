@@ -19,7 +19,14 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
-from scheduler.runner import JobContext, run_snapshot
+from scheduler.history import History
+from scheduler.runner import (
+    SKIPPED_STOPPING,
+    SKIPPED_TAKEN,
+    JobContext,
+    occurrence_of,
+    run_snapshot,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,19 +53,35 @@ def take_snapshot(config: str, *, job_id: str = "run-now", scheduled_at: datetim
 def weekly_reports(config: str, *, job_id: str = "run-now", scheduled_at: datetime | None = None,
                    context: JobContext | None = None) -> str:
     """The weekly county reports of every län, for the last week complete at the due time,
-    written by `adcensus report --all-lan` in its own process (its browser with it)."""
+    written by `adcensus report --all-lan` in its own process (its browser with it). Once
+    per due time across `serve` processes, as a snapshot is, and recorded in the history
+    that `adcensus status` shows."""
     from crawler.config import load_config
     from crawler.report.weeks import last_complete_week
 
     loaded = load_config(config)
     week = last_complete_week(scheduled_at or datetime.now(UTC), loaded.config.schedule.timezone)
-    result = subprocess.run([sys.executable, "-m", "crawler.cli", "report", "--config", config,
-                             "--all-lan", "--week", week.label], capture_output=True, text=True,
-                            check=False)
-    if result.returncode:
-        # the command's own message: a reason (no snapshot that week, no browser), no content
-        reason = (result.stderr.strip().splitlines() or ["no message"])[-1]
-        log.warning("job %s: reports for %s failed: %s", job_id, week.label, reason)
-        return "failed"
-    log.info("job %s: reports for %s written to %s", job_id, week.label, loaded.reports_dir)
-    return "complete"
+    occurrence = occurrence_of(scheduled_at)
+    with History(loaded.job_store_path) as history:
+        if context is not None and context.stop.requested:
+            history.skipped(job_id, "report", occurrence, SKIPPED_STOPPING)
+            log.warning("%s: job %s, run %s", SKIPPED_STOPPING, job_id, occurrence)
+            return "skipped"
+        row = history.claim(job_id, "report", occurrence)
+        if row is None:
+            history.skipped(job_id, "report", occurrence, SKIPPED_TAKEN)
+            log.warning("%s: job %s, run %s", SKIPPED_TAKEN, job_id, occurrence)
+            return "skipped"
+        result = subprocess.run([sys.executable, "-m", "crawler.cli", "report", "--config",
+                                 config, "--all-lan", "--week", week.label],
+                                capture_output=True, text=True, check=False)
+        if result.returncode:
+            # the command's own message: a reason (no snapshot that week, no browser), no
+            # content
+            reason = (result.stderr.strip().splitlines() or ["no message"])[-1]
+            history.finish(row, "failed", result.returncode, f"reports for {week.label}: {reason}")
+            log.warning("job %s: reports for %s failed: %s", job_id, week.label, reason)
+            return "failed"
+        history.finish(row, "complete", 0, f"reports for {week.label} in {loaded.reports_dir}")
+        log.info("job %s: reports for %s written to %s", job_id, week.label, loaded.reports_dir)
+        return "complete"

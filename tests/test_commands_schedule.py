@@ -142,7 +142,9 @@ def test_a_weekly_report_job_writes_every_lan_for_the_week_before(
     from crawler.records import SiteRun
     from crawler.snapshot import Snapshot
     from crawler.store import open_store
+    from scheduler.history import History
     from scheduler.jobs import weekly_reports
+    from scheduler.runner import SKIPPED_TAKEN
 
     status, out, _ = adcensus(capsys, "schedule", "add", "--cron", "0 7 * * 1", "--kind", "report",
                               "--id", "reports", "--config", str(config))
@@ -165,6 +167,17 @@ def test_a_weekly_report_job_writes_every_lan_for_the_week_before(
                           scheduled_at=datetime(2026, 11, 23, 6, tzinfo=UTC)) == "complete"
     written = sorted(p.name for p in cfg.reports_dir.iterdir())
     assert len(written) == 42 and "veckorapport-2026-W47-SE-AC.pdf" in written
+    # once per due time, as a snapshot: a second scheduler firing it too skips
+    assert weekly_reports(str(config), job_id="reports",
+                          scheduled_at=datetime(2026, 11, 23, 6, tzinfo=UTC)) == "skipped"
     # a week without a snapshot is a failed job, with the command's reason, not a crash
     assert weekly_reports(str(config), job_id="reports",
                           scheduled_at=datetime(2026, 12, 14, 6, tzinfo=UTC)) == "failed"
+    with History(cfg.job_store_path) as history:
+        done = [(e.kind, e.outcome, e.reason) for e in history.recent()][::-1]
+    assert done[0] == ("report", "complete", f"reports for 2026-W47 in {cfg.reports_dir}")
+    assert done[1] == ("report", "skipped", SKIPPED_TAKEN)
+    assert done[2][:2] == ("report", "failed") and done[2][2].startswith("reports for 2026-W50: ")
+    # and `adcensus status` says so
+    status, out, _ = adcensus(capsys, "status", "--config", str(config))
+    assert "the last run of job reports" in out and "ended failed: reports for 2026-W50" in out
