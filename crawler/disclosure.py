@@ -36,6 +36,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,20 +128,32 @@ class Table:
         # cells hidden to protect another only when nothing else will do, by how
         # reluctantly (the higher, the later)
         self.reluctant: dict[Hashable, int] = {}
+        # cells published already (an earlier snapshot's), with how: None shown, else
+        # hidden as "primary", "secondary" or "masked". Their lines hold them as a reader
+        # sees them; they are never hidden, shown again or masked here, nor returned
+        self.fixed: dict[Hashable, str | None] = {}
 
     def add_line(self, total: Hashable, parts: Iterable[Hashable], local: bool = False) -> bool:
         """``local``: the line joins tables that are each checked whole (a count and its
-        new and still parts), and is held to the line-by-line rule only: no such line
-        alone gives a small count away, but the linear programmes do not combine it with
-        others. Joined in, every measure of a snapshot becomes one group and the check
-        takes minutes per snapshot instead of seconds (docs/PRIVACY.md, known gaps)."""
+        new and still parts; an earlier snapshot's total and what is still there and gone
+        now), and is held line by line: no such line alone gives a small count away or is
+        left with one hidden cell, and the linear programmes check that its hidden cells
+        are not worked out from the other lines, but do not combine it with them. Joined
+        in, every measure of a snapshot becomes one group and the check takes minutes per
+        snapshot instead of seconds (docs/PRIVACY.md, known gaps)."""
         parts = tuple(p for p in parts if p != total)
         if total not in self.cells or not parts or any(p not in self.cells for p in parts):
             return False
         if self.cells[total] != sum(self.cells[p] for p in parts):
             return False
         self.lines.append(Line(total, parts, local))
+        self.__dict__.pop("local_cells", None)
         return True
+
+    @cached_property
+    def local_cells(self) -> frozenset[Hashable]:
+        """The cells of local lines (found once the lines are all there)."""
+        return frozenset(k for line in self.lines if line.local for k in line.cells)
 
     def lines_of(self) -> dict[Hashable, list[Line]]:
         """Every cell's lines (those it is the total or a part of)."""
@@ -182,7 +195,9 @@ def same_listings(cell: Hashable) -> Hashable:
 def suppress(table: Table, threshold: int = 5) -> dict[Hashable, Shown]:
     cells = table.cells
     same = same_counts(table)
-    status = _Status({k: "primary" for k, v in cells.items() if 0 < v < threshold}, same)
+    status = _Status({k: "primary" for k, v in cells.items()
+                      if 0 < v < threshold and k not in table.fixed}, same, published(table))
+    status.update({k: state for k, state in table.fixed.items() if state is not None})
     order = {k: i for i, k in enumerate(sorted(cells, key=repr))}
     lines_of = table.lines_of()
     _settle(table, status, threshold, order, lines_of)
@@ -192,7 +207,7 @@ def suppress(table: Table, threshold: int = 5) -> dict[Hashable, Shown]:
     return {k: (Shown(None, marker, "primary") if status.get(k) == "primary"
                 else Shown(None, SECONDARY, "secondary") if status.get(k) in ("secondary", "masked")
                 else Shown(v, str(v), "exact"))
-            for k, v in cells.items()}
+            for k, v in cells.items() if k not in table.fixed}
 
 
 def same_counts(table: Table) -> dict[Hashable, tuple[Hashable, ...]]:
@@ -201,13 +216,32 @@ def same_counts(table: Table) -> dict[Hashable, tuple[Hashable, ...]]:
     that are zero do not count), each with every cell of its class. A reader who sees
     one sees all: they are hidden together, and hiding one costs what hiding the class
     costs."""
+    # an earlier snapshot's cell is published as it was: never in a class that is hidden
+    # or shown together (``published`` names the cells equal to one shown)
+    classes: dict[Hashable, tuple[Hashable, ...]] = {}
+    for members in _classes(table):
+        current = tuple(m for m in members if m not in table.fixed)
+        classes.update(dict.fromkeys(current, current))
+    return classes
+
+
+def published(table: Table) -> set[Hashable]:
+    """The cells a reader has already: shown in an earlier snapshot (``Table.fixed``), or
+    equal to such a cell by a one-part sum (an earlier total = what is still there + 0
+    gone). Hiding one of them hides nothing."""
+    before = {k for k, state in table.fixed.items() if state is None}
+    if not before:
+        return before
+    return before.union(*(members for members in _classes(table) if before & set(members)))
+
+
+def _classes(table: Table) -> list[list[Hashable]]:
     # a zero part is shown as 0, so beside it the one other part is the total: zeros are
     # left out of the classes, and a line with one part left makes two cells one
     counted = [k for k, v in table.cells.items() if v != 0]
     alike = [line for line in table.lines if table.cells[line.total] != 0
              and sum(table.cells[p] != 0 for p in line.parts) == 1]
-    return {k: tuple(members) for members, lines in connected(counted, alike) if lines
-            for k in members}
+    return [members for members, lines in connected(counted, alike) if lines]
 
 
 def connected(keys: Iterable[Hashable],
@@ -237,9 +271,11 @@ class _Status(dict):
     """Hidden cells and how (``primary``, ``secondary``, ``masked``): hiding a cell hides
     every cell of its class of equal counts (``same_counts``) with it."""
 
-    def __init__(self, status: dict[Hashable, str], same: Mapping[Hashable, tuple[Hashable, ...]]):
+    def __init__(self, status: dict[Hashable, str], same: Mapping[Hashable, tuple[Hashable, ...]],
+                 kept: Iterable[Hashable] = ()) -> None:
         super().__init__(status)
         self.same = same
+        self.kept = frozenset(kept)  # never hidden here: published already (``published``)
 
     def members(self, k: Hashable) -> tuple[Hashable, ...]:
         """``k``'s class of equal counts (itself alone if it has no copies)."""
@@ -263,7 +299,7 @@ class _Status(dict):
 def _settle(table: Table, status: _Status, threshold: int,
             order: Mapping[Hashable, int], lines_of: Mapping[Hashable, list[Line]]) -> None:
     """Hide cells until no small count is pinned by one line, or by the lines that are
-    not local together (the programmes)."""
+    not local together (the programmes), nor a hidden cell of a local line."""
     # a group's pinned cells, by its members and their states
     verdicts: dict[frozenset[tuple[Hashable, str]], dict[Hashable, list[Line]]] = {}
     free: set[Hashable] = set()  # small cells shown not to be pinned (they stay so)
@@ -286,7 +322,9 @@ def _settle(table: Table, status: _Status, threshold: int,
                 partner = _cheapest(table, status, holding, threshold, order)
                 if partner is not None:
                     status[partner] = "secondary"
-                elif status[cell] == "primary":
+                elif status[cell] == "secondary":
+                    continue  # a partner worked out, with none left beside it: as it is
+                elif status[cell] == "primary" and cell not in table.fixed:
                     status[cell] = "masked"
                 else:
                     # the last resorts change much of the group, and act on a verdict
@@ -321,7 +359,7 @@ def _show_again(table: Table, status: _Status, threshold: int,
         if k in tried or status.get(k) != "secondary":
             continue
         tried.update(status.members(k))
-        shown = _with_local_partners(status, status.members(k), lines_of)
+        shown = _with_local_partners(status, status.members(k), lines_of, table.fixed)
         if shown is None:
             continue
         trial = {c: v for c, v in status.items() if c not in shown}
@@ -332,10 +370,11 @@ def _show_again(table: Table, status: _Status, threshold: int,
 
 
 def _with_local_partners(status: _Status, members: Iterable[Hashable],
-                         lines_of: Mapping[Hashable, list[Line]]) -> set[Hashable] | None:
+                         lines_of: Mapping[Hashable, list[Line]],
+                         fixed: Mapping[Hashable, str | None]) -> set[Hashable] | None:
     """``members`` and the cells that showing them leaves alone hidden in a local line,
-    with theirs in turn; None if one of those is a small count (it stays hidden, and so
-    must its partner)."""
+    with theirs in turn; None if one of those is a small count or published already (it
+    stays hidden, and so must its partner)."""
     shown = set(members)
     todo = list(shown)
     while todo:
@@ -343,7 +382,7 @@ def _with_local_partners(status: _Status, members: Iterable[Hashable],
             left = [c for c in line.cells if c in status and c not in shown]
             if not line.local or len(left) != 1:
                 continue
-            if status[left[0]] != "secondary":
+            if status[left[0]] != "secondary" or left[0] in fixed:
                 return None
             added = set(status.members(left[0]))
             shown |= added
@@ -374,10 +413,11 @@ def _loosen(table: Table, status: Mapping[Hashable, str], lines_of: Mapping[Hash
     it, else in its group: a programme's duals name one basis's lines, not every one);
     else a cell of its group's lines is hidden; else the zeros there are masked (what
     holds it then is that hidden counts are known to be 1 or more)."""
-    def primary(k: Hashable) -> bool:
-        return status.get(k) == "primary"
-
     near = [k for line in holding for k in line.cells]
+
+    def primary(k: Hashable) -> bool:
+        return status.get(k) == "primary" and k not in table.fixed
+
     bounded = [k for k in near if primary(k)] or [k for k in members if primary(k)]
     if bounded:
         return dict.fromkeys(sorted(set(bounded), key=repr), "masked")
@@ -385,7 +425,7 @@ def _loosen(table: Table, status: Mapping[Hashable, str], lines_of: Mapping[Hash
     if partner is not None:
         return {partner: "secondary"}
     zeros = {k for m in members for line in lines_of.get(m, ()) for k in line.cells
-             if k not in status and table.cells[k] == 0}
+             if k not in status and table.cells[k] == 0 and k not in table.fixed}
     if not zeros:
         raise RuntimeError("small-cell protection could not hide a count: no cell left to "
                            "suppress or mask beside it (please report the table)")
@@ -414,7 +454,7 @@ def _two_per_line(table: Table, status: _Status, threshold: int,
             # no cell of the line is left to hide, so "<5" bounds pin it (1 + 1 + 1 + 1
             # under a "<5" total): those counts are masked; one held by the lower bounds
             # stays pinned, for the programmes and their last resorts
-            changed = [k for k in pinned if status[k] == "primary"]
+            changed = [k for k in pinned if status[k] == "primary" and k not in table.fixed]
             status.update(dict.fromkeys(changed, "masked"))
         for k in changed:
             for member in status.same.get(k, (k,)):
@@ -484,20 +524,23 @@ def _components(table: Table, hidden: Iterable[Hashable]) -> list[tuple[list[Has
 def _pinned(table: Table, members: list[Hashable], lines: list[Line],
             status: Mapping[Hashable, str], threshold: int,
             free: set[Hashable]) -> dict[Hashable, list[Line]]:
-    """The group's small cells that the published cells, the lines and the markers pin to
-    one value: their least and greatest feasible values (linear programmes) are less
-    than 1 apart; each with the lines that hold it there (their duals are not zero),
-    where a partner would loosen it. ``free`` holds cells already shown not to be pinned:
-    hiding more cells only widens what a reader must allow, so they stay free; the cells
-    this call frees are added to it."""
+    """The group's small cells (and hidden cells of local lines) that the published cells,
+    the lines and the markers pin to one value: their least and greatest feasible values
+    (linear programmes) are less than 1 apart; each with the lines that hold it there
+    (their duals are not zero), where a partner would loosen it. ``free`` holds cells
+    already shown not to be pinned: hiding more cells only widens what a reader must
+    allow, so they stay free; the cells this call frees are added to it."""
     import numpy as np
     from scipy.sparse import csr_array
 
     from crawler.linear_programme import Programme, Unbounded
 
     index = {k: i for i, k in enumerate(members)}
-    unknown = {index[k] for k in members
-               if status[k] in ("primary", "masked") and k not in free}
+    # the small counts, and the partners in local lines: worked out from these lines, a
+    # partner leaves its local line with one unknown cell (count = new + still with
+    # still known from its categories)
+    unknown = {index[k] for k in members if k not in free
+               and (status[k] in ("primary", "masked") or k in table.local_cells)}
     if not unknown:
         return {}
     rows: list[int] = []
@@ -556,8 +599,8 @@ def _pinned(table: Table, members: list[Hashable], lines: list[Line],
             pinned[members[i]] = [lines[r] for r in holding]
             unknown.discard(i)
     free.update(members[i] for i in index.values()
-                if status[members[i]] in ("primary", "masked") and members[i] not in pinned
-                and i not in unknown)
+                if (status[members[i]] in ("primary", "masked") or members[i] in table.local_cells)
+                and members[i] not in pinned and i not in unknown)
     return pinned
 
 
@@ -581,11 +624,12 @@ def _cheapest(table: Table, status: Mapping[Hashable, str], lines: Iterable[Line
     counts is as reluctant as its most wanted cell), then the smallest value, then the
     fewest equal copies, then a part before a total (totals are what readers need most)."""
     copies_of = status.members if isinstance(status, _Status) else lambda k: (k,)
+    kept = status.kept if isinstance(status, _Status) else table.fixed
     found = min(((max(table.reluctant.get(m, 0) for m in copies), table.cells[k], len(copies),
                   k == line.total, order[k], k)
                  for line in lines for k in line.cells
-                 if k not in status and table.cells[k] >= threshold
-                 for copies in [copies_of(k)]),
+                 if k not in status and table.cells[k] >= threshold and k not in kept
+                 and k not in table.fixed for copies in [copies_of(k)]),
                 default=None, key=lambda t: t[:-1])
     return None if found is None else found[-1]
 

@@ -18,18 +18,20 @@ total, localities and kommuner equal cells of "all") and those only a whole snap
 - an advertiser's reach categories sum to the advertisers' total;
 - every count is what is new plus what is still there, against the baseline and against
   the previous snapshot, in every breakdown and category: a local line
-  (``Table.add_line``), held line by line only (no such line gives a small count away
-  or is left with one hidden cell); combined with the others it can still give a few
-  small counts away (a known gap, docs/PRIVACY.md).
+  (``Table.add_line``), held line by line (no such line gives a small count away or is
+  left with one hidden cell), and its hidden cells may not be worked out from the other
+  lines either (``Table.local_cells``);
+- across snapshots (``add_earlier``): the baseline's and the previous snapshot's totals
+  are what is still there plus what is gone now. The earlier totals join the table as
+  they were published (``Table.fixed``: a published decision is never revised), and
+  these lines are local lines too. Each snapshot is decided after those it was compared
+  with.
 
-Not yet in the table: across snapshots, the baseline's and the previous snapshot's totals
-are what is still there plus what is gone now. Modelled with the earlier snapshot's
-decision frozen, the tiny tables of the tests already pinned a count that no cell left
-in the later snapshot could free (an earlier "<5" total of 4, all of it still there), so
-that sum needs the earlier decision to be revisable, which a published one is not; see
-docs/PRIVACY.md. Totals are partners of last resort, which keeps them visible where
-anything else will do. ``Table.add_line`` keeps only the lines that hold, so one that
-does not (advertisers on two sites) is no equation and costs nothing.
+Combined with every other line at once, these line-by-line sums can still give a few
+small counts away to a reader holding several snapshots (a known gap, docs/PRIVACY.md).
+Totals are partners of last resort, which keeps them visible where anything else will
+do. ``Table.add_line`` keeps only the lines that hold, so one that does not (advertisers
+on two sites) is no equation and costs nothing.
 """
 
 from __future__ import annotations
@@ -51,12 +53,12 @@ from crawler.disclosure import (
     protect,
 )
 from crawler.records import SCOPE_ALL, Indicator, RunRecord, county_scope, is_site_scope
-from crawler.store.base import Store, indicator_key
+from crawler.store.base import VISIBLE, Store, indicator_key
 
 Key = tuple[str, str, str, str, str, str]
 AGAINST = ("baseline", "previous")
 # bump when the decision changes: a cached decision of another version is not used
-VERSION = 4
+VERSION = 5
 
 
 def snapshot_table(run: RunRecord, indicators: Sequence[Indicator]) -> Table:
@@ -92,7 +94,7 @@ def snapshot_table(run: RunRecord, indicators: Sequence[Indicator]) -> Table:
     # the national total last of all, then the other scopes' totals (a county's
     # headline), then the national counts (the overview's tables). Not the totals of
     # new and still: kept shown, they let a reader combining every sum work out more
-    # (test_export measures it: 114 of 1,389 instead of 90)
+    # (test_export measured it when written: 114 of 1,389 instead of 90)
     table.reluctant.update({k: (3 if k[1] == SCOPE_ALL else 2) if k[4] == "total" else 1
                             for k in table.cells if k[3] == "count"
                             and (k[4] == "total" or k[1] == SCOPE_ALL)})
@@ -117,6 +119,7 @@ def _groups(table: Table) -> Iterable[Table]:
         part = Table({k: table.cells[k] for k in keys})
         part.lines = lines
         part.reluctant = {k: table.reluctant[k] for k in keys if k in table.reluctant}
+        part.fixed = {k: table.fixed[k] for k in keys if k in table.fixed}
         yield part
 
 
@@ -141,22 +144,47 @@ class Protected:
             chosen = self.store.indicators(snapshot_id=run.snapshot_id) \
                 if indicators is None else indicators
             return protect(Table({indicator_key(i): i.value for i in chosen}), self.protection)
+        hidden, every = self._decision(run, indicators)
+        if indicators is None:
+            indicators = every if every is not None else \
+                self.store.indicators(snapshot_id=run.snapshot_id)
+        return {indicator_key(i): _as_shown(i.value, hidden.get(indicator_key(i)), self.protection)
+                for i in indicators}
+
+    def _decision(self, run: RunRecord, indicators: Sequence[Indicator] | None
+                  ) -> tuple[dict[Hashable, str], Sequence[Indicator] | None]:
+        """The hidden cells of ``run`` as decided (kept, read back, or decided now), and
+        all its indicators if they were read for it."""
         hidden = self._hidden.get(run.snapshot_id)
+        every = None
         if hidden is None and indicators is not None:
             hidden = self._read(run, indicators)
         if hidden is None:
             every = self.store.indicators(snapshot_id=run.snapshot_id)
             hidden = self._read(run, every)
             if hidden is None:
-                decided = protect_snapshot(snapshot_table(run, every), self.protection)
+                table = snapshot_table(run, every)
+                for against, earlier in self.compared_with(run).items():
+                    # decided before this one, and published as decided
+                    earlier_hidden, _ = self._decision(earlier, None)
+                    totals = self.store.indicators(snapshot_id=earlier.snapshot_id,
+                                                   measure="count", breakdown="total")
+                    add_earlier(table, run.snapshot_id, against, totals, earlier_hidden,
+                                self.protection.threshold)
+                decided = protect_snapshot(table, self.protection)
                 hidden = {k: s.status for k, s in decided.items() if s.value is None}
                 self._write(run, hidden)
-            indicators = every if indicators is None else indicators
         self._hidden[run.snapshot_id] = hidden
-        if indicators is None:
-            indicators = self.store.indicators(snapshot_id=run.snapshot_id)
-        return {indicator_key(i): _as_shown(i.value, hidden.get(indicator_key(i)), self.protection)
-                for i in indicators}
+        return hidden, every
+
+    def compared_with(self, run: RunRecord) -> dict[str, RunRecord]:
+        """The snapshots ``run`` was compared with: its window's baseline and the last
+        snapshot before it (as crawler/snapshot.py chose them when it ran)."""
+        if run.is_baseline:
+            return {}
+        before = [r for r in self.store.runs() if r.status in VISIBLE
+                  and r.window_id == run.window_id and r.started_at < run.started_at]
+        return {"baseline": before[0], "previous": before[-1]} if before else {}
 
     def _path(self, run: RunRecord) -> Path | None:
         if self.cache_dir is None:
@@ -190,6 +218,30 @@ class Protected:
         partial = path.with_suffix(".part")
         partial.write_text(json.dumps({"version": VERSION, "hidden": rows}))
         os.replace(partial, path)  # whole or not at all
+
+
+def add_earlier(table: Table, sid: str, against: str, totals: Iterable[Indicator],
+                earlier_hidden: Mapping[Hashable, str], threshold: int) -> None:
+    """The sums across snapshots: an earlier snapshot's total is what is still there plus
+    what is gone now, for every scope and level that has both. The earlier totals join the
+    table as published (``Table.fixed``); each sum is held line by line, as count = new +
+    still is: a reader holding both snapshots may not get a hidden count of either from
+    it, nor its one hidden cell."""
+    for earlier in totals:
+        if earlier.measure != "count" or earlier.breakdown != "total":
+            continue
+        key = indicator_key(earlier)
+        parts = [(sid, earlier.scope, earlier.level, f"{kind}_vs_{against}", "total", "total")
+                 for kind in ("still", "gone")]
+        fresh = key not in table.cells
+        table.cells[key] = earlier.value
+        if table.add_line(key, parts, local=True):
+            state = earlier_hidden.get(key)
+            # a ".." under the threshold was masked: a reader knows it is 1 or more
+            table.fixed[key] = ("masked" if state == "secondary" and earlier.value < threshold
+                                else state)
+        elif fresh:
+            del table.cells[key]
 
 
 def _as_shown(value: int, status: str | None, protection: Protection) -> Shown:

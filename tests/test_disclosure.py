@@ -448,6 +448,45 @@ def test_a_total_is_shown_again_with_what_is_new_in_it_where_neither_is_needed()
     assert status == {"new": "primary", "count": "secondary"}
 
 
+def test_a_partner_in_count_new_still_is_not_left_to_its_categories() -> None:
+    # 3 new: hiding "still" beside it holds count = new + still only if "still" is not
+    # known from its own categories (20 + 7)
+    table = Table({"count": 30, "new": 3, "still": 27, "s1": 20, "s2": 7})
+    table.add_line("count", ["new", "still"], local=True)
+    table.add_line("still", ["s1", "s2"])
+    shown = suppress(table)
+    assert shown["new"].text == "<5"
+    limits = {k: (1, 4) if s.status == "primary" else (1, None)
+              for k, s in shown.items() if s.value is None}
+    [(low, high)] = ranges(sums(table), published(shown), limits, of=["new"]).values()
+    assert high - low >= 1, shown
+
+
+def test_cells_published_before_are_held_as_published_and_never_changed() -> None:
+    # an earlier snapshot's total (10, shown) = what is still there + what is gone now
+    table = Table({"earlier": 10, "still": 8, "gone": 2})
+    table.add_line("earlier", ["still", "gone"], local=True)
+    table.fixed = {"earlier": None}
+    shown = suppress(table)
+    assert "earlier" not in shown  # not this table's to show
+    assert (shown["gone"].text, shown["still"].text) == ("<5", SECONDARY)
+    # one shown as ".." before: the two parts may not both be shown now (its count)
+    table = Table({"earlier": 20, "still": 12, "gone": 8})
+    table.add_line("earlier", ["still", "gone"], local=True)
+    table.fixed = {"earlier": "secondary"}
+    shown = suppress(table)
+    assert [shown[k].text for k in ("still", "gone")] == ["12", SECONDARY]
+    # equal to one shown before (nothing gone): hiding it would hide nothing, so it is
+    # never a partner; the small count beside it takes another
+    table = Table({"earlier": 9, "still": 9, "gone": 0, "count": 12, "new": 3})
+    table.add_line("earlier", ["still", "gone"], local=True)
+    table.add_line("count", ["new", "still"], local=True)
+    table.fixed = {"earlier": None}
+    shown = suppress(table)
+    assert shown["new"].text == "<5" and shown["still"].text == "9"
+    assert shown["count"].text == SECONDARY
+
+
 def assert_no_small_count_pinned(table: Table, shown: dict, threshold: int = 5) -> None:
     """Once a small count may be masked, a reader knows of ".." only that it is 1 or
     more (zeros are never hidden): no cell under the threshold may be pinned by that."""

@@ -11,6 +11,7 @@ from crawler.records import Indicator, RunRecord, SiteRun
 from crawler.report.console import summary
 from crawler.store import open_store
 from crawler.store.base import indicator_key
+from tests.reader_support import ranges
 
 TAKEN = "2026-11-02T06:00:00+00:00"
 
@@ -127,3 +128,53 @@ def test_a_sites_county_cell_is_the_countys_site_cell() -> None:
     decided = protect_snapshot(table, Protection())
     # SE-I's 2 is small; the 7 beside it goes in both places or in neither
     assert decided[site_cell].text == decided[county_cell].text == SECONDARY
+
+
+def test_a_count_gone_since_the_last_snapshot_is_not_left_to_subtraction(tmp_path: Path) -> None:
+    # day 0: 10 listings; day 7: 8 of them still there, 2 gone, 6 new (14)
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    day7 = "2026-11-09T06:00:00+00:00"
+    site = (SiteRun("a", "ad_board", "ok", 1, 14),)
+
+    def total(sid: str, taken: str, measure: str, value: int) -> Indicator:
+        return Indicator(sid, taken, "all", "unique", measure, "total", "total", value)
+
+    first = [total("s1", TAKEN, "count", 10)]
+    second = [total("s2", day7, "count", 14)] + [
+        total("s2", day7, f"{kind}_vs_{against}", n) for against in ("baseline", "previous")
+        for kind, n in (("new", 6), ("still", 8), ("gone", 2))]
+    with open_store(url) as store:
+        for sid, taken, rows_, baseline in (("s1", TAKEN, first, True),
+                                            ("s2", day7, second, False)):
+            record = RunRecord(sid, taken, "running", "h", "0.1.0", window_id="w1",
+                               is_baseline=baseline, sites=site)
+            store.begin_run(record)
+            store.complete_run(RunRecord(**{**record.to_plain(), "status": "complete",
+                                            "sites": site}), rows_, [])
+        runs = store.runs()
+        protected = Protected(store, Protection())
+        shown = {**protected.shown(runs[0]), **protected.shown(runs[1])}
+        alone = protect_snapshot(snapshot_table(runs[1], second), Protection())
+
+    def gone_range(published: dict) -> tuple[float, float]:
+        """What a reader of both snapshots can work out of the 2 gone."""
+        key = {m: ("s2", "all", "unique", m, "total", "total") for m in
+               ("count", "new_vs_previous", "still_vs_previous", "gone_vs_previous")}
+        earlier = ("s1", "all", "unique", "count", "total", "total")
+        sums = [(earlier, [key["still_vs_previous"], key["gone_vs_previous"]]),
+                (key["count"], [key["new_vs_previous"], key["still_vs_previous"]])]
+        cells = {**published, earlier: shown[earlier]}
+        limits = {k: (1, 4) if s.status == "primary" else (1, None)
+                  for k, s in cells.items() if s.value is None}
+        counts = {k: s.value for k, s in cells.items() if s.value is not None}
+        return ranges(sums, counts, limits, of=[key["gone_vs_previous"]])[key["gone_vs_previous"]]
+
+    assert shown[("s1", "all", "unique", "count", "total", "total")].text == "10"
+    gone = ("s2", "all", "unique", "gone_vs_previous", "total", "total")
+    assert shown[gone].text == "<5"
+    # decided alone, day 7 showed 14 and 6 new: 10 - (14 - 6) = 2 gone
+    low, high = gone_range(alone)
+    assert high - low < 1
+    # decided with day 0's published total, it does not
+    low, high = gone_range({k: v for k, v in shown.items() if k[0] == "s2"})
+    assert high - low >= 1
