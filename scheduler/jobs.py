@@ -72,9 +72,14 @@ def weekly_reports(config: str, *, job_id: str = "run-now", scheduled_at: dateti
             history.skipped(job_id, "report", occurrence, SKIPPED_TAKEN)
             log.warning("%s: job %s, run %s", SKIPPED_TAKEN, job_id, occurrence)
             return "skipped"
-        result = subprocess.run([sys.executable, "-m", "crawler.cli", "report", "--config",
-                                 config, "--all-lan", "--week", week.label],
-                                capture_output=True, text=True, check=False)
+        try:
+            result = subprocess.run([sys.executable, "-m", "crawler.cli", "report", "--config",
+                                     config, "--all-lan", "--week", week.label],
+                                    capture_output=True, text=True, check=False)
+        except OSError as exc:  # not started: the claimed run may not stay "running"
+            history.finish(row, "failed", None, f"reports for {week.label}: the report "
+                           f"process did not start ({exc.strerror or type(exc).__name__})")
+            raise
         if result.returncode:
             # the command's own message: a reason (no snapshot that week, no browser), no
             # content
