@@ -3,13 +3,13 @@ directory of files (indicators, runs, codebook, README)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler import __version__
-from crawler.disclosure import Protection, Table
+from crawler.disclosure import Protection, Shown
 from crawler.errors import AdcensusError
 from crawler.export.codebook import CODEBOOK_COLUMNS, codebook_rows
 from crawler.export.columns import INDICATOR_COLUMNS, RUN_COLUMNS
@@ -73,11 +73,12 @@ def export(store: Store, request: Request, protection: Protection,
     done = 0
     protected = Protected(store, protection, cache_dir)
     for run in listed:
-        table, shown = Table(), {}
+        counts: dict[Hashable, int] = {}
+        shown: dict[Hashable, Shown] = {}
         if run.status in VISIBLE:
             done += 1
             found = store.indicators(snapshot_id=run.snapshot_id)
-            table = Table({indicator_key(i): i.value for i in found})
+            counts = {indicator_key(i): i.value for i in found}
             try:
                 shown = protected.shown(run, found)
             except RuntimeError as exc:
@@ -86,7 +87,7 @@ def export(store: Store, request: Request, protection: Protection,
             indicator_rows(indicators, run, found, shown)
             progress(f"snapshot {done} of {len(chosen)}, {run.snapshot_id}: "
                      f"{len(found)} counts protected")
-        run_rows(run_table, run, table, shown, protection)
+        run_rows(run_table, run, counts, shown, protection)
 
     all_sites = {**(sites or {}), **{s.site: s.kind for r in listed for s in r.sites}}
     codebook = Frame(CODEBOOK_COLUMNS, codebook_rows(all_sites, protection))

@@ -68,9 +68,9 @@ def indicator_rows(frame: Frame, run: RunRecord, indicators: Sequence[Indicator]
         ))
 
 
-def run_rows(frame: Frame, run: RunRecord, table: Table, shown: Mapping[Hashable, Shown],
-             protection: Protection) -> None:
-    """A snapshot's sites. ``items`` is the site's hits count, so it is shown as that
+def run_rows(frame: Frame, run: RunRecord, counts: Mapping[Hashable, int],
+             shown: Mapping[Hashable, Shown], protection: Protection) -> None:
+    """A snapshot's sites (``counts``: its indicators' values by key). ``items`` is the site's hits count, so it is shown as that
     indicator is (the same protection, the same marker: two ways of showing one count
     would give it away); a site with no such indicator (it failed) is protected alone."""
     assert frame.columns == RUN_COLUMNS
@@ -81,7 +81,7 @@ def run_rows(frame: Frame, run: RunRecord, table: Table, shown: Mapping[Hashable
         return
     for site in run.sites:
         key = (run.snapshot_id, site.site, "hits", "count", "total", "total")
-        if table.cells.get(key) == site.items:
+        if counts.get(key) == site.items:
             items = shown[key]
         else:
             items = _alone(key, site.items, protection)
