@@ -194,9 +194,10 @@ def same_listings(cell: Hashable) -> Hashable:
 
 def suppress(table: Table, threshold: int = 5) -> dict[Hashable, Shown]:
     cells = table.cells
-    same = same_counts(table)
+    classes = _classes(table)
     status = _Status({k: "primary" for k, v in cells.items()
-                      if 0 < v < threshold and k not in table.fixed}, same, published(table))
+                      if 0 < v < threshold and k not in table.fixed},
+                     same_counts(table, classes), published(table, classes))
     status.update({k: state for k, state in table.fixed.items() if state is not None})
     order = {k: i for i, k in enumerate(sorted(cells, key=repr))}
     lines_of = table.lines_of()
@@ -210,29 +211,31 @@ def suppress(table: Table, threshold: int = 5) -> dict[Hashable, Shown]:
             for k, v in cells.items() if k not in table.fixed}
 
 
-def same_counts(table: Table) -> dict[Hashable, tuple[Hashable, ...]]:
+def same_counts(table: Table, classes: list[list[Hashable]] | None = None
+                ) -> dict[Hashable, tuple[Hashable, ...]]:
     """Cells that a one-part line makes equal (a county's total and its cell of "all", a
     breakdown with one category and its total, a count that is all still there; parts
     that are zero do not count), each with every cell of its class. A reader who sees
     one sees all: they are hidden together, and hiding one costs what hiding the class
-    costs."""
+    costs. ``classes``: ``_classes(table)``, if found already."""
     # an earlier snapshot's cell is published as it was: never in a class that is hidden
     # or shown together (``published`` names the cells equal to one shown)
-    classes: dict[Hashable, tuple[Hashable, ...]] = {}
-    for members in _classes(table):
+    same: dict[Hashable, tuple[Hashable, ...]] = {}
+    for members in _classes(table) if classes is None else classes:
         current = tuple(m for m in members if m not in table.fixed)
-        classes.update(dict.fromkeys(current, current))
-    return classes
+        same.update(dict.fromkeys(current, current))
+    return same
 
 
-def published(table: Table) -> set[Hashable]:
+def published(table: Table, classes: list[list[Hashable]] | None = None) -> set[Hashable]:
     """The cells a reader has already: shown in an earlier snapshot (``Table.fixed``), or
     equal to such a cell by a one-part sum (an earlier total = what is still there + 0
     gone). Hiding one of them hides nothing."""
     before = {k for k, state in table.fixed.items() if state is None}
     if not before:
         return before
-    return before.union(*(members for members in _classes(table) if before & set(members)))
+    return before.union(*(members for members in (_classes(table) if classes is None else classes)
+                          if before & set(members)))
 
 
 def _classes(table: Table) -> list[list[Hashable]]:
@@ -302,7 +305,7 @@ def _settle(table: Table, status: _Status, threshold: int,
     not local together (the programmes), nor a hidden cell of a local line."""
     # a group's pinned cells, by its members and their states
     verdicts: dict[frozenset[tuple[Hashable, str]], dict[Hashable, list[Line]]] = {}
-    free: set[Hashable] = set()  # small cells shown not to be pinned (they stay so)
+    free: set[Hashable] = set()  # cells shown not to be pinned (they stay so)
     while True:
         # the cheap, local part first: a line with one hidden cell gives it away, so it
         # gets a second (most of what the linear programmes would find, without them)
@@ -393,9 +396,9 @@ def _with_local_partners(status: _Status, members: Iterable[Hashable],
 def _pins_any(table: Table, status: Mapping[Hashable, str], threshold: int,
               changed: list[Line]) -> bool:
     """Whether a small count of ``status`` is pinned by one of the ``changed`` lines, or
-    by the lines together in a group of hidden cells that one of them touches (the
-    others were checked before the change), or a local line is left with one hidden
-    cell."""
+    it or a hidden cell of a local line by the lines together in a group of hidden cells
+    that one of them touches (the others were checked before the change), or a local line
+    is left with one hidden cell."""
     if any(_line_pins(table, line, status, threshold) or _lone_in_local(line, status)
            for line in changed):
         return True

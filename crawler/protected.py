@@ -164,12 +164,16 @@ class Protected:
             hidden = self._read(run, every)
             if hidden is None:
                 table = snapshot_table(run, every)
+                totals: dict[str, list[Indicator]] = {}  # the baseline may be the previous
                 for against, earlier in self.compared_with(run).items():
-                    # decided before this one, and published as decided
-                    earlier_hidden, _ = self._decision(earlier, None)
-                    totals = self.store.indicators(snapshot_id=earlier.snapshot_id,
-                                                   measure="count", breakdown="total")
-                    add_earlier(table, run.snapshot_id, against, totals, earlier_hidden,
+                    if earlier.snapshot_id not in totals:
+                        totals[earlier.snapshot_id] = self.store.indicators(
+                            snapshot_id=earlier.snapshot_id, measure="count", breakdown="total")
+                    # decided before this one, and published as decided (a kept decision
+                    # is checked against these totals, not read whole again)
+                    earlier_totals = totals[earlier.snapshot_id]
+                    earlier_hidden, _ = self._decision(earlier, earlier_totals)
+                    add_earlier(table, run.snapshot_id, against, earlier_totals, earlier_hidden,
                                 self.protection.threshold)
                 decided = protect_snapshot(table, self.protection)
                 hidden = {k: s.status for k, s in decided.items() if s.value is None}
