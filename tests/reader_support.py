@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
@@ -71,6 +72,17 @@ def _groups(n: int, rows: list[tuple[dict[int, float], float]]) -> dict[int, lis
     for i, group in enumerate(label):
         members.setdefault(int(group), []).append(i)
     return {i: members[int(group)] for i, group in enumerate(label)}
+
+
+def as_read(shown: Mapping[Hashable, Any], threshold: int = 5
+            ) -> tuple[dict[Hashable, float], dict[Hashable, Limits]]:
+    """What a reader has of published cells (crawler.disclosure.Shown): the counts shown,
+    and what each marker says of a hidden one: "<5" is 1 to 4, ".." 1 or more (a masked
+    small count shows as ".." too)."""
+    counts = {k: s.value for k, s in shown.items() if s.value is not None}
+    limits = {k: (1, threshold - 1) if s.status == "primary" else (1, None)
+              for k, s in shown.items() if s.value is None}
+    return counts, limits
 
 
 def sums(table: object) -> list[Sum]:

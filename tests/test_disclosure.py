@@ -20,7 +20,7 @@ from crawler.normalise import Profile
 from crawler.records import LEVELS, Indicator, RunRecord, SiteRun
 from crawler.report.console import summary
 from crawler.store import open_store
-from tests.reader_support import ranges, sums
+from tests.reader_support import as_read, ranges, sums
 
 KEY = bytes(range(32))
 
@@ -456,9 +456,7 @@ def test_a_partner_in_count_new_still_is_not_left_to_its_categories() -> None:
     table.add_line("still", ["s1", "s2"])
     shown = suppress(table)
     assert shown["new"].text == "<5"
-    limits = {k: (1, 4) if s.status == "primary" else (1, None)
-              for k, s in shown.items() if s.value is None}
-    [(low, high)] = ranges(sums(table), published(shown), limits, of=["new"]).values()
+    [(low, high)] = ranges(sums(table), *as_read(shown), of=["new"]).values()
     assert high - low >= 1, shown
 
 
@@ -490,10 +488,9 @@ def test_cells_published_before_are_held_as_published_and_never_changed() -> Non
 def assert_no_small_count_pinned(table: Table, shown: dict, threshold: int = 5) -> None:
     """Once a small count may be masked, a reader knows of ".." only that it is 1 or
     more (zeros are never hidden): no cell under the threshold may be pinned by that."""
-    limits = {k: (1, threshold - 1) if s.status == "primary" else (1, None)
-              for k, s in shown.items() if s.value is None}
+    counts, limits = as_read(shown, threshold)
     small = [k for k in limits if table.cells[k] < threshold]
-    for k, (low, high) in ranges(sums(table), published(shown), limits, of=small).items():
+    for k, (low, high) in ranges(sums(table), counts, limits, of=small).items():
         assert high - low >= 1 - 1e-6, (k, low, high)
 
 

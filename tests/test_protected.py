@@ -11,7 +11,7 @@ from crawler.records import Indicator, RunRecord, SiteRun
 from crawler.report.console import summary
 from crawler.store import open_store
 from crawler.store.base import indicator_key
-from tests.reader_support import ranges
+from tests.reader_support import as_read, ranges
 
 TAKEN = "2026-11-02T06:00:00+00:00"
 
@@ -163,11 +163,8 @@ def test_a_count_gone_since_the_last_snapshot_is_not_left_to_subtraction(tmp_pat
         earlier = ("s1", "all", "unique", "count", "total", "total")
         sums = [(earlier, [key["still_vs_previous"], key["gone_vs_previous"]]),
                 (key["count"], [key["new_vs_previous"], key["still_vs_previous"]])]
-        cells = {**published, earlier: shown[earlier]}
-        limits = {k: (1, 4) if s.status == "primary" else (1, None)
-                  for k, s in cells.items() if s.value is None}
-        counts = {k: s.value for k, s in cells.items() if s.value is not None}
-        return ranges(sums, counts, limits, of=[key["gone_vs_previous"]])[key["gone_vs_previous"]]
+        read = as_read({**published, earlier: shown[earlier]})
+        return ranges(sums, *read, of=[key["gone_vs_previous"]])[key["gone_vs_previous"]]
 
     assert shown[("s1", "all", "unique", "count", "total", "total")].text == "10"
     gone = ("s2", "all", "unique", "gone_vs_previous", "total", "total")
