@@ -26,6 +26,10 @@ def county_scope(county: str) -> str:
 def is_site_scope(scope: str) -> bool:
     return scope != SCOPE_ALL and not scope.startswith(COUNTY_PREFIX)
 
+# Record keys and cell keys are integers in [0, CELL_KEY_RANGE), as the ONS's (0-4095):
+# a cell key is the sum of its units' record keys modulo the range.
+CELL_KEY_RANGE = 4096
+
 # Counting levels (DESIGN.md, "four levels, one meaning each").
 LEVELS = ("hits", "unique", "distinct", "advertisers")
 
@@ -57,6 +61,10 @@ class Indicator:
     # False when the scope's site was unhealthy in this snapshot: the number is
     # kept for the method's sake but must not be read as a market change.
     comparable: bool = True
+    # the cell key method (crawler/cellkey.py): the sum of the counted units' record keys
+    # modulo CELL_KEY_RANGE. An aggregate like the value, never a unit's key; None for an
+    # indicator written before cell keys existed
+    cell_key: int | None = None
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -65,6 +73,9 @@ class Indicator:
             raise ValueError(f"unknown measure {self.measure!r}")
         if not isinstance(self.value, int) or self.value < 0:
             raise ValueError("an indicator value is a non-negative integer")
+        if self.cell_key is not None and not (
+                isinstance(self.cell_key, int) and 0 <= self.cell_key < CELL_KEY_RANGE):
+            raise ValueError(f"a cell key is an integer from 0 to {CELL_KEY_RANGE - 1}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,6 +90,34 @@ def test_run_record_round_trips(store: Store) -> None:
     assert list(record.sites[0].errors) == ["dns", "http_500"]
 
 
+def test_cell_keys_round_trip_and_a_missing_one_stays_none(backend: Backend,
+                                                           store: Store) -> None:
+    keyed = [replace(ind(4), cell_key=0),
+             replace(ind(7, category="Malmö", breakdown="locality"), cell_key=4095),
+             replace(ind(3, category="Lund", breakdown="locality"), cell_key=1234),
+             ind(2, category="Örebro", breakdown="locality")]  # written without a cell key
+    write(store, "s1", 1, keyed)
+    expected = {"total": 0, "Malmö": 4095, "Lund": 1234, "Örebro": None}
+    assert {i.category: i.cell_key for i in store.indicators()} == expected
+    store.close()
+    reopened = backend.open()  # read back by another process, not from a cache
+    assert {i.category: i.cell_key for i in reopened.indicators()} == expected
+    assert sorted(reopened.indicators(), key=lambda i: i.category) == sorted(
+        keyed, key=lambda i: i.category)
+    reopened.close()
+
+
+def test_a_series_carries_each_snapshots_cell_key(store: Store) -> None:
+    write(store, "s1", 1, [ind(10, "s1", "Stockholm", 1, breakdown="county")])
+    write(store, "s2", 8, [replace(ind(12, "s2", "Stockholm", 8, breakdown="county"),
+                                   cell_key=2048)])
+    write(store, "s3", 15, [replace(ind(0, "s3", "Stockholm", 15, breakdown="county"),
+                                    cell_key=0)])
+    assert store.series("a", "unique", "count", "county", "Stockholm") == [
+        Point("s1", at(1), 10, True, None), Point("s2", at(8), 12, True, 2048),
+        Point("s3", at(15), 0, True, 0)]
+
+
 def test_completing_twice_replaces_never_adds(store: Store) -> None:
     store.begin_run(run())
     store.complete_run(run(status="complete"), [ind(4), ind(1, category="x", breakdown="b")],
@@ -279,10 +307,10 @@ def test_queries_agree_with_the_indicators_of_a_real_aggregation(store: Store) -
                                == (sid, scope, "unique", "count", "locality")),
                               key=lambda cv: (-cv[1], cv[0]))[:5]
             assert store.top(sid, scope, "unique", "locality", 5) == expected
-    stockholm = [Point(sid, at(day), by_key[sid, SCOPE_ALL, "advertisers", "count", "locality",
-                                            "Stockholm"].value, True)
+    stockholm = [Point(sid, at(day), cell.value, True, cell.cell_key)
                  for sid, day in (("s1", 1), ("s2", 8), ("s3", 15))
-                 if (sid, SCOPE_ALL, "advertisers", "count", "locality", "Stockholm") in by_key]
+                 if (cell := by_key.get((sid, SCOPE_ALL, "advertisers", "count", "locality",
+                                         "Stockholm")))]
     assert store.series(SCOPE_ALL, "advertisers", "count", "locality", "Stockholm") == stockholm
     for level in LEVELS[1:]:
         expected_totals = [
@@ -298,7 +326,7 @@ def test_queries_agree_with_the_indicators_of_a_real_aggregation(store: Store) -
 def test_schema_has_no_field_for_content(backend: Backend, store: Store) -> None:
     write(store, "s1", 1, [ind(1)], [fp()])
     fields = backend.fields()
-    assert {"snapshot_id", "value", "digest"} <= fields
+    assert {"snapshot_id", "value", "digest", "cell_key"} <= fields
     assert not fields & {"text", "title", "name", "phone", "email", "handle", "url", "html",
                          "body", "content", "description"}
 

@@ -53,14 +53,24 @@ def store(backend: ElasticsearchBackend) -> Iterator[ElasticsearchStore]:
 
 # -- the mappings, as files ---------------------------------------------------------------
 
-@pytest.mark.parametrize("kind, record", [("indicators", Indicator), ("runs", RunRecord),
-                                          ("fingerprints", Fingerprint)])
-def test_mappings_are_strict_and_hold_exactly_the_record_fields(kind: str, record: type) -> None:
-    template = json.loads((MAPPINGS / f"{kind}-v1.json").read_text())
+RECORDS = {"indicators": Indicator, "runs": RunRecord, "fingerprints": Fingerprint}
+# the fields each schema version added, newest last: an older mapping lacks them
+ADDED = {("indicators", 2): {"cell_key"}}
+
+
+@pytest.mark.parametrize("path", sorted(MAPPINGS.glob("*-v*.json")), ids=lambda p: p.stem)
+def test_mappings_are_strict_and_hold_exactly_the_record_fields(path: Path) -> None:
+    kind, version = path.stem.rsplit("-v", 1)
+    template = json.loads(path.read_text())
     mappings = template["template"]["mappings"]
     assert mappings["dynamic"] == "strict"
-    assert mappings["_meta"]["adcensus_schema"] == template["version"] == 1
-    assert set(mappings["properties"]) == {f.name for f in fields(record)}
+    assert mappings["_meta"]["adcensus_schema"] == template["version"] == int(version)
+    assert template["_meta"]["adcensus_schema"] == int(version)
+    assert template["index_patterns"] == [f"adcensus-{path.stem}"]
+    later = set().union(*(added for (k, v), added in ADDED.items()
+                          if k == kind and v > int(version)))
+    record = RECORDS[kind]
+    assert set(mappings["properties"]) == {f.name for f in fields(record)} - later
     if record is RunRecord:
         assert set(mappings["properties"]["sites"]["properties"]) == {f.name for f in
                                                                       fields(SiteRun)}
@@ -69,20 +79,35 @@ def test_mappings_are_strict_and_hold_exactly_the_record_fields(kind: str, recor
     assert '"text"' not in types and "match_only_text" not in types
 
 
+def test_the_current_version_of_each_kind_is_shipped() -> None:
+    for kind, version in es_indices.SCHEMA_VERSIONS.items():
+        assert (MAPPINGS / f"{kind}-v{version}.json").is_file()
+        assert not (MAPPINGS / f"{kind}-v{version + 1}.json").exists()
+    # a cell key lies in [0, 4096): a short holds it
+    cell_key = es_indices.template("indicators")["template"]["mappings"]["properties"]["cell_key"]
+    assert cell_key == {"type": "short"}
+
+
 # -- on the server ----------------------------------------------------------------------
 
 def test_indices_are_versioned_behind_aliases(backend: ElasticsearchBackend,
                                               store: ElasticsearchStore) -> None:
     store.begin_run(run())
     client = backend.client()
+    # a new store gets each kind's current version directly: indicators v2, the others v1
+    assert [es_indices.index_name(backend.prefix, k) for k in es_indices.KINDS] == [
+        f"{backend.prefix}-indicators-v2", f"{backend.prefix}-runs-v1",
+        f"{backend.prefix}-fingerprints-v1"]
     for kind in es_indices.KINDS:
-        assert list(client.indices.get_alias(name=f"{backend.prefix}-{kind}")) == [
-            f"{backend.prefix}-{kind}-v1"]
+        current = es_indices.index_name(backend.prefix, kind)
+        assert list(client.indices.get_alias(name=f"{backend.prefix}-{kind}")) == [current]
         shipped = es_indices.template(kind)["template"]["mappings"]
         [live] = client.indices.get_mapping(index=f"{backend.prefix}-{kind}").values()
         assert live["mappings"]["dynamic"] == "strict"
+        assert live["mappings"]["_meta"]["adcensus_schema"] == es_indices.current(kind)
         assert set(live["mappings"]["properties"]) == set(shipped["properties"])
-        assert client.indices.exists_index_template(name=f"{backend.prefix}-{kind}-v1")
+        assert client.indices.exists_index_template(name=current)
+    assert not client.indices.exists(index=f"{backend.prefix}-indicators-v1")
     client.close()
 
 
@@ -139,10 +164,24 @@ def test_an_index_of_another_schema_version_is_not_written(backend: Elasticsearc
                                     "properties": {"snapshot_id": {"type": "keyword"}}},
                           aliases={f"{backend.prefix}-runs": {}})
     store = backend.open()
-    with pytest.raises(StoreError, match="schema version 0.*migrate"):
+    with pytest.raises(StoreError, match=r"schema version 0.*`adcensus store migrate`"):
         store.begin_run(run())
     store.close()
     client.indices.delete(index=f"{backend.prefix}-runs-v0")
+    client.close()
+
+
+def test_an_index_of_a_newer_schema_version_is_refused(backend: ElasticsearchBackend) -> None:
+    client = backend.client()
+    client.indices.create(index=f"{backend.prefix}-fingerprints-v7",
+                          mappings={"dynamic": "strict", "_meta": {"adcensus_schema": 7},
+                                    "properties": {"snapshot_id": {"type": "keyword"}}},
+                          aliases={f"{backend.prefix}-fingerprints": {"is_write_index": True}})
+    store = backend.open()
+    with pytest.raises(StoreError, match="schema version 7, newer than this code's 1.*upgrade"):
+        store.indicators()  # reads are refused too: nothing is guessed
+    store.close()
+    client.indices.delete(index=f"{backend.prefix}-fingerprints-v7")
     client.close()
 
 

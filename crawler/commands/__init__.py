@@ -21,6 +21,7 @@ MODULES = (
     "crawler.commands.audit",
     "crawler.commands.keys",
     "crawler.commands.export",
+    "crawler.commands.store",
 )
 
 EXIT_USAGE = 2

@@ -31,6 +31,9 @@ class Point:
     taken_at: str
     value: int
     comparable: bool
+    # the indicator's cell key, which an output for people publishes the value with;
+    # None for an indicator written before cell keys existed
+    cell_key: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

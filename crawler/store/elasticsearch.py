@@ -63,7 +63,8 @@ class ElasticsearchStore(Store):
         try:
             yield
         except (ApiError, TransportError, RuntimeError) as exc:
-            message = f"Elasticsearch at {self.connection.url}: {doing} failed: {_describe(exc)}"
+            message = (f"Elasticsearch at {self.connection.url}: {doing} failed: "
+                       f"{describe_error(exc)}")
             raise StoreError(self.connection.scrub(message)) from exc
 
     def _ensure(self) -> None:
@@ -208,9 +209,10 @@ class ElasticsearchStore(Store):
         query = _filter(ids, since, until, scope=scope, level=level, measure=measure,
                         breakdown=breakdown, category=category)
         hits = self._search_all("indicators", query, ["taken_at", "snapshot_id"],
-                                source=["snapshot_id", "taken_at", "value", "comparable"])
+                                source=["snapshot_id", "taken_at", "value", "comparable",
+                                        "cell_key"])
         return [Point(h["snapshot_id"], h["taken_at"] or "", int(h["value"]),
-                      bool(h["comparable"])) for h in hits]
+                      bool(h["comparable"]), docs.cell_key_of(h)) for h in hits]
 
     def top(
         self,
@@ -337,7 +339,8 @@ def _filter(snapshot_ids: list[str], since: str | None = None, until: str | None
     return {"bool": {"filter": filters}}
 
 
-def _describe(exc: Exception) -> str:
+def describe_error(exc: Exception) -> str:
+    """What went wrong, in one line (scrub it with the connection before showing it)."""
     if isinstance(exc, ApiError):
         return f"HTTP {exc.meta.status} {exc.error}: {_reason(exc.body) or exc.message}"
     return f"{type(exc).__name__}: {exc}"

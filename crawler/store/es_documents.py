@@ -3,7 +3,7 @@
 A document has exactly the record's fields (the strict mappings refuse any other).
 Two shape changes: an empty time is stored as null (a date field refuses ""), and a
 site run's reason -> count maps become lists of {reason, count}, because a map with
-free keys would need dynamic mapping.
+free keys would need dynamic mapping. An indicator without a cell key has a null one.
 """
 
 from __future__ import annotations
@@ -31,13 +31,21 @@ def fingerprint_id(f: Fingerprint) -> str:
 def indicator_doc(i: Indicator) -> dict[str, Any]:
     return {"snapshot_id": i.snapshot_id, "taken_at": i.taken_at or None, "scope": i.scope,
             "level": i.level, "measure": i.measure, "breakdown": i.breakdown,
-            "category": i.category, "value": i.value, "comparable": i.comparable}
+            "category": i.category, "value": i.value, "comparable": i.comparable,
+            "cell_key": i.cell_key}
 
 
 def indicator_from(doc: dict[str, Any]) -> Indicator:
     return Indicator(doc["snapshot_id"], doc["taken_at"] or "", doc["scope"], doc["level"],
                      doc["measure"], doc["breakdown"], doc["category"], int(doc["value"]),
-                     comparable=bool(doc["comparable"]))
+                     comparable=bool(doc["comparable"]), cell_key=cell_key_of(doc))
+
+
+def cell_key_of(doc: dict[str, Any]) -> int | None:
+    # a document copied from schema 1 has no cell_key at all; one written since has it,
+    # null when the indicator had none
+    found = doc.get("cell_key")
+    return None if found is None else int(found)
 
 
 def fingerprint_doc(f: Fingerprint) -> dict[str, Any]:

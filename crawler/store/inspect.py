@@ -131,8 +131,12 @@ def inspect_sqlite(path: Path) -> Inspection:
 
 
 def _inspect_sqlite(db: sqlite3.Connection, found: Inspection) -> None:
+    from crawler.store.sqlite import SCHEMA_VERSION, stored_version
+
     expected = expected_sqlite_objects()
     actual = _sqlite_objects(db)
+    version = stored_version(db)
+    older = version if version is not None and version < SCHEMA_VERSION else None
     for (kind, name), fields in sorted(actual.items()):
         rows = None
         if kind == "table":
@@ -153,7 +157,12 @@ def _inspect_sqlite(db: sqlite3.Connection, found: Inspection) -> None:
                 found.problems.append(f"table {name} column {f.name} is {f.type}, the "
                                       f"schema says {want[f.name]}")
         for missing in sorted(want.keys() - {f.name for f in fields}):
-            found.problems.append(f"table {name} lacks the column {missing}")
+            if older:  # not a privacy matter: the next store open adds it
+                found.notes.append(f"table {name} lacks the column {missing}: the file has "
+                                   f"schema version {older}, which opening the store migrates "
+                                   "(or `adcensus store migrate`)")
+            else:
+                found.problems.append(f"table {name} lacks the column {missing}")
     for kind, name in sorted(expected.keys() - actual.keys()):
         found.notes.append(f"{kind} {name} of the schema does not exist (yet)")
 
@@ -288,10 +297,14 @@ def _inspect_elasticsearch(client: Any, prefix: str, found: Inspection) -> None:
 
     records = {"indicators": "Indicator", "runs": "RunRecord", "fingerprints": "Fingerprint"}
     expected = {es_indices.index_name(prefix, kind): kind for kind in es_indices.KINDS}
+    # an older version's index that `adcensus store migrate` left for the operator to
+    # delete: the same records, checked against the mapping of its own version
+    retired = {es_indices.index_name(prefix, kind, v): (kind, v) for kind in es_indices.KINDS
+               for v in range(1, es_indices.current(kind))}
     others = re.compile(rf"^{re.escape(prefix)}-.+-(?:{'|'.join(es_indices.KINDS)})-v\d+$")
     indices = client.indices.get(index=f"{prefix}-*")
     ours = {name: body for name, body in indices.items()
-            if name in expected or not others.match(name)}
+            if name in expected or name in retired or not others.match(name)}
     skipped = len(indices) - len(ours)
     if skipped:
         found.notes.append(f"{skipped} index(es) of other prefixes ({prefix}-…-<kind>-vN) "
@@ -305,7 +318,8 @@ def _inspect_elasticsearch(client: Any, prefix: str, found: Inspection) -> None:
         fields = tuple(_flatten(mapping.get("properties", {})))
         client.indices.refresh(index=name)
         rows = int(client.count(index=name)["count"])
-        kind = expected.get(name)
+        kind, version = (expected[name], None) if name in expected else retired.get(
+            name, (None, None))
         found.containers.append(Container(name, "index", records[kind] if kind else "unexpected",
                                           fields, rows))
         aliases = sorted(body.get("aliases", {}))
@@ -313,8 +327,8 @@ def _inspect_elasticsearch(client: Any, prefix: str, found: Inspection) -> None:
             found.problems.append(f"index {name} is not one of the store's indices "
                                   "(no record type has it)")
         else:
-            want = {f.name: f.type for f in
-                    _flatten(es_indices.template(kind)["template"]["mappings"]["properties"])}
+            shipped = es_indices.template(kind, version)["template"]["mappings"]["properties"]
+            want = {f.name: f.type for f in _flatten(shipped)}
             for f in fields:
                 if f.name not in want:
                     found.problems.append(f"index {name} has a field {f.name} ({f.type}) that "
@@ -325,13 +339,21 @@ def _inspect_elasticsearch(client: Any, prefix: str, found: Inspection) -> None:
             if str(mapping.get("dynamic")) != "strict":
                 found.problems.append(f"index {name} does not refuse unknown fields "
                                       f"(dynamic is {mapping.get('dynamic')!r}, not 'strict')")
-            if es_indices.alias(prefix, kind) not in aliases:
+            if version is not None and es_indices.alias(prefix, kind) in aliases:
+                found.notes.append(f"index {name} is of schema version {version}, older than "
+                                   "this code's: `adcensus store migrate` moves it")
+            elif version is not None:
+                found.notes.append(f"index {name} holds {records[kind]} records of schema "
+                                   f"version {version}, kept after a migration: delete it once "
+                                   "the migrated index is checked (docs/ELASTICSEARCH.md)")
+            elif es_indices.alias(prefix, kind) not in aliases:
                 found.notes.append(f"index {name} has no alias {es_indices.alias(prefix, kind)}")
         for hit in helpers.scan(client, index=name, query={"query": {"match_all": {}}},
                                 size=2_000):
             for path, value in _leaves(hit.get("_source", {})):
                 found.texts[name, path].add(value)
-            if kind == "runs":
+            # a retired copy's run records are the live ones again: listed once
+            if kind == "runs" and (version is None or es_indices.alias(prefix, kind) in aliases):
                 s = hit["_source"]
                 found.runs.append(RunSummary(s.get("snapshot_id", ""), s.get("started_at") or "",
                                              s.get("status", ""), s.get("window_id") or "",

@@ -3,6 +3,8 @@
 The columns are the record fields and nothing else (no free-text or JSON column that
 could take content): a run record's per-site part is a child table of counts.
 A snapshot's indicators, fingerprints and final run record go in one transaction.
+``schema_info`` holds the schema version; opening a file of an older version migrates
+it in place (one transaction), opening one of a newer version is refused.
 """
 
 from __future__ import annotations
@@ -11,10 +13,24 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from crawler.records import SCOPE_ALL, Fingerprint, Indicator, RunRecord, SiteRun, accept
+from crawler.records import (
+    CELL_KEY_RANGE,
+    SCOPE_ALL,
+    Fingerprint,
+    Indicator,
+    RunRecord,
+    SiteRun,
+    accept,
+)
 from crawler.store.base import VISIBLE, BaselineTotals, Point, Store, StoreError
 
-SCHEMA_VERSION = 1
+# 1: the first schema; 2: indicators.cell_key. A file of an older version is migrated
+# when it is opened (see _MIGRATIONS); a newer one is refused.
+SCHEMA_VERSION = 2
+
+# one definition for new files and for the column a migration adds, so both end alike;
+# NULL (no cell key: written before cell keys existed) passes the CHECK
+CELL_KEY_COLUMN = f"cell_key INTEGER CHECK (cell_key >= 0 AND cell_key < {CELL_KEY_RANGE})"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,6 +74,7 @@ CREATE TABLE IF NOT EXISTS indicators (
     category TEXT NOT NULL,
     value INTEGER NOT NULL CHECK (value >= 0),
     comparable INTEGER NOT NULL,
+    """ + CELL_KEY_COLUMN + """,
     PRIMARY KEY (snapshot_id, scope, level, measure, breakdown, category)
 );
 CREATE TABLE IF NOT EXISTS fingerprints (
@@ -79,6 +96,49 @@ _RUN_COLUMNS = (
     "snapshot_id", "started_at", "finished_at", "status", "config_hash",
     "code_version", "window_id", "is_baseline", "reason",
 )
+# named, not positional: a migrated file has its added columns last, whatever the SCHEMA says
+_INDICATOR_COLUMNS = (
+    "snapshot_id", "taken_at", "scope", "level", "measure", "breakdown", "category",
+    "value", "comparable", "cell_key",
+)
+
+
+def _add_cell_key(db: sqlite3.Connection) -> None:
+    columns = {row[1] for row in db.execute("PRAGMA table_info(indicators)")}
+    if "cell_key" not in columns:  # idempotent, should a file claim 1 yet have it
+        db.execute(f"ALTER TABLE indicators ADD COLUMN {CELL_KEY_COLUMN}")
+
+
+# version -> the step that brings a file from the version before up to it. Steps run in
+# order inside the transaction that opens the store, with the version update: a crash
+# leaves the file as it was, never half-migrated.
+_MIGRATIONS = {2: _add_cell_key}
+# what each version adds, for the people who migrate (`adcensus store migrate`)
+CHANGES = {2: "the column indicators.cell_key"}
+
+
+def newer(path: Path, found: int) -> str:
+    return (f"SQLite store {path} has schema version {found}, newer than this code's "
+            f"{SCHEMA_VERSION}: it was written by a newer adcensus; upgrade adcensus (a schema "
+            "is never migrated back)")
+
+
+def stored_version(db: sqlite3.Connection) -> int | None:
+    """The schema version a store file was written with; None for a new, empty file."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                      "AND name = 'schema_info'").fetchone():
+        return None
+    row = db.execute("SELECT value FROM schema_info WHERE key = 'version'").fetchone()
+    return int(row[0]) if row else None
+
+
+def read_version(path: str | Path) -> int | None:
+    """A store file's schema version, read without writing; None if it has none yet."""
+    db = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+    try:
+        return stored_version(db)
+    finally:
+        db.close()
 
 
 class SQLiteStore(Store):
@@ -92,13 +152,32 @@ class SQLiteStore(Store):
         # no rollback journal or WAL content may outlive a crash in a readable
         # partial state: WAL + synchronous=FULL makes each COMMIT durable and atomic
         self._db.execute("PRAGMA synchronous = FULL")
+        # the schema version this file had when opened, if it was migrated now; else None
+        self.migrated_from: int | None = None
+        try:
+            self._open_schema()
+        except Exception:
+            self._db.close()  # a refused or broken file is not held open
+            raise
+
+    def _open_schema(self) -> None:
+        # one transaction (BEGIN IMMEDIATE): two processes opening an old file at once
+        # migrate it once, the second sees the new version
         with self._transaction():
+            found = stored_version(self._db)
+            if found is not None and found > SCHEMA_VERSION:
+                raise StoreError(newer(self.path, found))
+            if found is not None and found < SCHEMA_VERSION:
+                # before SCHEMA: its indices may name columns that a migration adds
+                for version in range(found + 1, SCHEMA_VERSION + 1):
+                    _MIGRATIONS[version](self._db)
+                self.migrated_from = found
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
-            self._db.execute(
-                "INSERT OR IGNORE INTO schema_info VALUES ('version', ?)", (str(SCHEMA_VERSION),)
-            )
+            if found != SCHEMA_VERSION:
+                self._db.execute("INSERT OR REPLACE INTO schema_info VALUES ('version', ?)",
+                                 (str(SCHEMA_VERSION),))
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -128,10 +207,11 @@ class SQLiteStore(Store):
             # re-running the same snapshot id replaces, never adds: no double count
             self._db.execute("DELETE FROM indicators WHERE snapshot_id = ?", (run.snapshot_id,))
             self._db.executemany(
-                "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO indicators ({', '.join(_INDICATOR_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(_INDICATOR_COLUMNS))})",
                 [
                     (i.snapshot_id, i.taken_at, i.scope, i.level, i.measure, i.breakdown,
-                     i.category, i.value, int(i.comparable))
+                     i.category, i.value, int(i.comparable), i.cell_key)
                     for i in indicators
                 ],
             )
@@ -227,15 +307,14 @@ class SQLiteStore(Store):
                 where.append(f"i.{column} = ?")
                 args.append(value)
         rows = self._db.execute(
-            "SELECT i.snapshot_id, i.taken_at, i.scope, i.level, i.measure, i.breakdown, "
-            "i.category, i.value, i.comparable FROM indicators i "
+            f"SELECT {', '.join('i.' + c for c in _INDICATOR_COLUMNS)} FROM indicators i "
             "JOIN run_records r ON r.snapshot_id = i.snapshot_id "
             f"WHERE {' AND '.join(where)} "
             "ORDER BY i.taken_at, i.snapshot_id, i.scope, i.level, i.measure, i.breakdown, "
             "i.category",
             args,
         ).fetchall()
-        return [Indicator(*row[:8], comparable=bool(row[8])) for row in rows]
+        return [Indicator(*row[:8], comparable=bool(row[8]), cell_key=row[9]) for row in rows]
 
     # -- queries for reports and exports ------------------------------------------
     def series(
@@ -250,14 +329,14 @@ class SQLiteStore(Store):
     ) -> list[Point]:
         where, args = _period(since, until)
         rows = self._db.execute(
-            "SELECT i.snapshot_id, i.taken_at, i.value, i.comparable FROM indicators i "
-            "JOIN run_records r ON r.snapshot_id = i.snapshot_id "
+            "SELECT i.snapshot_id, i.taken_at, i.value, i.comparable, i.cell_key "
+            "FROM indicators i JOIN run_records r ON r.snapshot_id = i.snapshot_id "
             f"WHERE r.status IN {VISIBLE} AND i.scope = ? AND i.level = ? AND i.measure = ? "
             f"AND i.breakdown = ? AND i.category = ?{where} ORDER BY i.taken_at, i.snapshot_id",
             (scope, level, measure, breakdown, category, *args),
         ).fetchall()
-        return [Point(sid, taken_at, value, bool(comparable))
-                for sid, taken_at, value, comparable in rows]
+        return [Point(sid, taken_at, value, bool(comparable), cell_key)
+                for sid, taken_at, value, comparable, cell_key in rows]
 
     def top(
         self,
