@@ -11,12 +11,19 @@ breakdown exists per län too (an advertiser in its one chosen locality's län).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from crawler.normalise import Profile
 from crawler.normalise.geography import COUNTIES
-from crawler.records import LEVELS, SCOPE_ALL, Indicator, county_scope, is_site_scope
+from crawler.records import (
+    CELL_KEY_RANGE,
+    LEVELS,
+    SCOPE_ALL,
+    Indicator,
+    county_scope,
+    is_site_scope,
+)
 
 BREAKDOWNS = (
     "total", "site", "site_kind", "locality", "kommun", "county", "country", "language",
@@ -38,6 +45,9 @@ class Unit:
     new_vs_baseline: bool | None = None  # None: nothing to compare with
     new_vs_previous: bool | None = None
     reach: str | None = None  # advertisers: how many localities ("1", "2", "3", "4+")
+    # the cell key method's record key (crawler/record_keys.py); for hits, the sum of its
+    # ``weight`` copies' keys
+    record_key: int = 0
 
 
 def categories(profile: Profile, breakdown: str) -> tuple[str, ...]:
@@ -63,10 +73,14 @@ def aggregate(
     scopes: Iterable[str],
     gone: Mapping[tuple[str, str, str], int] | None = None,
     not_comparable: Iterable[str] = (),
+    gone_keys: Mapping[tuple[str, str, str], int] | None = None,
 ) -> list[Indicator]:
     """``scopes``: the sites crawled (each gets zero totals when empty).
-    ``gone``: (level, measure, scope) -> units of an earlier snapshot not seen now."""
+    ``gone``: (level, measure, scope) -> units of an earlier snapshot not seen now, and
+    ``gone_keys`` their cell keys (``gone_cell_keys``); without them a gone cell has no
+    cell key (None), as an indicator written before cell keys."""
     counts: Counter[tuple[str, str, str, str, str]] = Counter()
+    keys: Counter[tuple[str, str, str, str, str]] = Counter()  # sums of record keys
     compared: set[str] = set()
     for unit in units:
         measures = ["count"]
@@ -81,14 +95,23 @@ def aggregate(
                     continue  # a site's own scope: its one category would be its total
                 for category in categories(unit.profile, breakdown):
                     for measure in measures if unit.level != "hits" else ("count",):
-                        counts[scope, unit.level, measure, breakdown, category] += unit.weight
+                        cell = (scope, unit.level, measure, breakdown, category)
+                        counts[cell] += unit.weight
+                        keys[cell] += unit.record_key
             if unit.reach is not None:
                 for measure in measures:
-                    counts[scope, unit.level, measure, "reach", unit.reach] += 1
+                    cell = (scope, unit.level, measure, "reach", unit.reach)
+                    counts[cell] += 1
+                    keys[cell] += unit.record_key
 
+    unkeyed = set()
     for (level, measure, scope), value in (gone or {}).items():
         compared.add(measure.split("_vs_")[1])
         counts[scope, level, measure, TOTAL, TOTAL] += value
+        if gone_keys is None:
+            unkeyed.add((scope, level, measure, TOTAL, TOTAL))
+        else:
+            keys[scope, level, measure, TOTAL, TOTAL] += gone_keys[level, measure, scope]
     unhealthy = set(not_comparable)
     # totals are written even when zero, so "nothing seen" is stated, not missing; an
     # unhealthy site was not compared, so it states no zero "gone"
@@ -112,8 +135,10 @@ def aggregate(
             category=category,
             value=value,
             comparable=scope not in unhealthy if is_site_scope(scope) else not unhealthy,
+            cell_key=None if cell in unkeyed else keys[cell] % CELL_KEY_RANGE,
         )
-        for (scope, level, measure, breakdown, category), value in sorted(counts.items())
+        for cell, value in sorted(counts.items())
+        for scope, level, measure, breakdown, category in (cell,)
     ]
 
 
@@ -141,3 +166,30 @@ def county_gone(units: Iterable[Unit],
                     still[against, scope] += 1
     return {("unique", f"gone_vs_{against}", scope): max(0, n - still[against, scope])
             for against, counts in earlier.items() for scope, n in counts.items()}
+
+
+def gone_cell_keys(gone: Mapping[tuple[str, str, str], int], units: Iterable[Unit],
+                   earlier: Mapping[tuple[str, str, str], int | None],
+                   named: Callable[[str, str, str], int]) -> dict[tuple[str, str, str], int]:
+    """The cell key of each gone count: the earlier total's cell key less the record keys
+    of what is still there, which for unique listings (matched one to one, with the same
+    record key in both snapshots) is exactly the sum of the gone units' record keys, and
+    for distinct listings and advertisers (clusters merge and split) a key fixed by the
+    same units all the same. ``earlier``: (against, scope, level) -> the earlier total's
+    cell key (None: written before cell keys); ``named(level, measure, scope)`` keys a
+    gone cell whose earlier total has none."""
+    still: Counter[tuple[str, str, str]] = Counter()
+    for unit in units:
+        if unit.level == "hits":
+            continue
+        for against in COMPARISONS:
+            if getattr(unit, f"new_vs_{against}") is False:
+                for scope in scopes_of(unit):
+                    still[against, scope, unit.level] += unit.record_key
+    out = {}
+    for level, measure, scope in gone:
+        against = measure.split("_vs_")[1]
+        key = earlier.get((against, scope, level))
+        out[level, measure, scope] = (named(level, measure, scope) if key is None
+                                      else (key - still[against, scope, level]) % CELL_KEY_RANGE)
+    return out

@@ -5,6 +5,11 @@ cannot be tested against a guessed phone number or text, so the fingerprints in 
 store reveal nothing; when a window ends its key file is deleted with its fingerprints.
 Keys live outside the store, one file per window, readable by the owner only.
 
+Beside the window keys lives one long-lived secret, the record key secret
+(``record-key.secret`` or ``ADCENSUS_RECORD_KEY``): it derives the cell key method's record
+keys (crawler/record_keys.py), which must stay the same across windows and years, so it
+is never retired with a window.
+
 A key may instead come from the environment, for operators whose secrets live in a
 secret manager: ``ADCENSUS_KEY_<window id>`` (``-`` written as ``_``) holding 64 hex
 characters. Such a key wins over a file, but no process can delete it: when its window
@@ -25,6 +30,10 @@ _WINDOW_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _HEX_KEY = re.compile(r"^[0-9a-fA-F]{64}$")
 ENV_PREFIX = "ADCENSUS_KEY_"
 KEY_SUFFIX = ".key"
+RECORD_SECRET_FILE = "record-key.secret"
+RECORD_SECRET_ENV = "ADCENSUS_RECORD_KEY"
+# the earlier noise method's secret (keyed on cell names); nothing reads it any more
+LEGACY_CELL_KEY_FILE = "cell-key.secret"
 
 
 def env_name(window_id: str) -> str:
@@ -59,6 +68,31 @@ class KeyRing:
         with os.fdopen(fd, "w") as fh:
             fh.write(key.hex() + "\n")
         return key
+
+    def record_secret(self, create: bool = True) -> bytes:
+        """The record key secret: ``ADCENSUS_RECORD_KEY`` (64 hex characters), else
+        ``<directory>/record-key.secret``, made owner-only on first use."""
+        given = self.env.get(RECORD_SECRET_ENV)
+        if given:
+            if not _HEX_KEY.match(given.strip()):
+                raise ValueError(f"{RECORD_SECRET_ENV} must hold 64 hexadecimal characters "
+                                 "(a 32-byte key)")
+            return bytes.fromhex(given.strip())
+        path = self.directory / RECORD_SECRET_FILE
+        try:
+            return bytes.fromhex(path.read_text().strip())
+        except FileNotFoundError:
+            if not create:
+                raise KeyError(f"no record key secret in {path} or {RECORD_SECRET_ENV}") from None
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return bytes.fromhex(path.read_text().strip())
+        secret = secrets.token_bytes(32)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secret.hex() + "\n")
+        return secret
 
     def windows(self) -> list[str]:
         """Windows with a key file (keys from the environment: ``env_keys``)."""

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from crawler import __version__
-from crawler.aggregate import aggregate, county_gone
+from crawler.aggregate import aggregate, county_gone, gone_cell_keys
 from crawler.consolidate import NearDuplicateSettings, consolidate
 from crawler.consolidate.baseline import Comparison, Earlier
 from crawler.consolidate.contacts import clear_caches as clear_contact_caches
@@ -22,7 +22,8 @@ from crawler.health import assess
 from crawler.keys import KeyRing
 from crawler.listing import Listing
 from crawler.normalise import clear_caches as clear_normalise_caches
-from crawler.records import COUNTY_PREFIX, RunRecord, SiteRun
+from crawler.record_keys import named_cell_key
+from crawler.records import COUNTY_PREFIX, Indicator, RunRecord, SiteRun
 from crawler.store.base import Store
 
 INTERRUPTED = "interrupted: the snapshot process ended before it completed"
@@ -104,7 +105,7 @@ class Snapshot:
         counted = [s.site for s in sites if s.status != "failed"]
         compared = [s.site for s in sites if s.status == "ok"]
         consolidation = consolidate({s: listings.get(s, ()) for s in counted}, key,
-                                    self.near_duplicates)
+                                    self.near_duplicates, self.keyring.record_secret())
         comparison = Comparison(consolidation, self._earlier(self.baseline_id, compared),
                                 self._earlier(self.previous_id, compared), compared)
 
@@ -117,12 +118,19 @@ class Snapshot:
                         finished_at=iso(finished or utcnow()))
         units = comparison.units()
         gone = comparison.gone(compared)
+        earlier = self._earlier_totals()
         if not (failed or unhealthy):
             # with a site missing, its listings would count as gone from every county
-            gone.update(county_gone(units, self._county_counts()))
+            gone.update(county_gone(units, self._county_counts(earlier)))
+        secret = self.keyring.record_secret()
+        gone_keys = gone_cell_keys(
+            gone, units,
+            {(against, i.scope, i.level): i.cell_key
+             for against, totals in earlier.items() for i in totals},
+            lambda *cell: named_cell_key(secret, run.snapshot_id, *cell))
         indicators = aggregate(
             run.snapshot_id, run.started_at, units, counted, gone, not_comparable=unhealthy,
-        ) if counted else []
+            gone_keys=gone_keys) if counted else []
         self.store.complete_run(final, indicators,
                                 comparison.fingerprints(run.window_id, run.snapshot_id))
         if run.is_baseline:
@@ -138,15 +146,21 @@ class Snapshot:
         if self.run is not None:
             self.store.fail_run(self.run.snapshot_id, reason, iso(utcnow()))
 
-    def _county_counts(self) -> dict[str, dict[str, int]]:
+    def _earlier_totals(self) -> dict[str, list[Indicator]]:
+        """The baseline's and the previous snapshot's totals (every scope and level)."""
+        return {against: self.store.indicators(snapshot_id=snapshot_id, measure="count",
+                                               breakdown="total")
+                for against, snapshot_id in (("baseline", self.baseline_id),
+                                             ("previous", self.previous_id))
+                if snapshot_id is not None}
+
+    @staticmethod
+    def _county_counts(earlier: Mapping[str, Sequence[Indicator]]) -> dict[str, dict[str, int]]:
         """Unique listings per county scope in the baseline and the previous snapshot."""
         out = {}
-        for against, snapshot_id in (("baseline", self.baseline_id), ("previous", self.previous_id)):
-            if snapshot_id is None:
-                continue
-            counts = {i.scope: i.value for i in self.store.indicators(
-                snapshot_id=snapshot_id, level="unique", measure="count", breakdown="total")
-                if i.scope.startswith(COUNTY_PREFIX)}
+        for against, totals in earlier.items():
+            counts = {i.scope: i.value for i in totals
+                      if i.level == "unique" and i.scope.startswith(COUNTY_PREFIX)}
             if counts:  # a snapshot taken before county scopes existed has none
                 out[against] = counts
         return out

@@ -32,7 +32,7 @@ from crawler.audit.files import scan_files, temp_leftovers
 from crawler.audit.report import AuditReport, Check
 from crawler.audit.windows import ENDED, MISSING_KEY, ORPHAN, STALE, Window, windows
 from crawler.config import LoadedConfig
-from crawler.keys import KEY_SUFFIX, KeyRing
+from crawler.keys import KEY_SUFFIX, LEGACY_CELL_KEY_FILE, RECORD_SECRET_FILE, KeyRing
 from crawler.store.inspect import Inspection, inspect_store
 
 __all__ = ["AuditReport", "Check", "run_audit"]
@@ -167,8 +167,6 @@ def _keys_check(keyring: KeyRing, found: list[Window], running: list[str]) -> Ch
         if mode & 0o077:
             check.failures.append(f"key directory {directory} is open to others "
                                   f"(mode {mode:04o}); it must be 0700")
-        from crawler.disclosure import CELL_KEY_FILE
-
         for entry in sorted(directory.iterdir()):
             if entry.is_symlink() or not entry.is_file():
                 check.failures.append(f"{entry} in the key directory is not a regular file")
@@ -177,8 +175,8 @@ def _keys_check(keyring: KeyRing, found: list[Window], running: list[str]) -> Ch
             if mode & 0o077:
                 check.failures.append(f"key file {entry} is readable by others "
                                       f"(mode {mode:04o}); it must be 0600")
-            if entry.name == CELL_KEY_FILE:
-                continue  # the small-cell noise key (crawler/disclosure.py): no window's
+            if entry.name in (RECORD_SECRET_FILE, LEGACY_CELL_KEY_FILE):
+                continue  # the record key secret (crawler/keys.py): no window's
             if not entry.name.endswith(KEY_SUFFIX):
                 check.failures.append(f"{entry} in the key directory is no key file")
             elif not _HEX_KEY.match(entry.read_text(errors="replace")):

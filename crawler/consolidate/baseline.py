@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from crawler.aggregate import Unit
 from crawler.consolidate.consolidation import Consolidation, UniqueListing
+from crawler.record_keys import cluster_key, hit_keys, record_key
 from crawler.records import SCOPE_ALL, Fingerprint
 
 UNKNOWN = "unknown"
@@ -79,18 +80,20 @@ class Comparison:
             flags = {a: None if e is None or not self._compares(u.site)
                      else (u.site, u.digest) not in e.listing_group
                      for a, e in self.against.items()}
+            hits, unique = hit_keys(u.identity, u.hits), record_key(u.identity)
             for scope in (u.site, SCOPE_ALL):
-                out.append(Unit("hits", scope, u.profile, weight=u.hits))
+                out.append(Unit("hits", scope, u.profile, weight=u.hits, record_key=hits))
                 out.append(Unit("unique", scope, u.profile, new_vs_baseline=flags["baseline"],
-                                new_vs_previous=flags["previous"]))
+                                new_vs_previous=flags["previous"], record_key=unique))
         for label, members in self.distincts.items():
             rep = self.c.uniques[label]
             flags = {a: None if e is None or not self._compares(rep.site)
                      else not self._distinct_matches(members, e)
                      for a, e in self.against.items()}
+            key = cluster_key(m.identity for m in members)
             for scope in (rep.site, SCOPE_ALL):
                 out.append(Unit("distinct", scope, rep.profile, new_vs_baseline=flags["baseline"],
-                                new_vs_previous=flags["previous"]))
+                                new_vs_previous=flags["previous"], record_key=key))
         for members in self.advertisers.values():
             matched = {a: None if e is None else self._advertiser_matches(members, e)
                        for a, e in self.against.items()}
@@ -109,7 +112,8 @@ class Comparison:
                         flags[a] = not any(scope in sites[g] for g in groups)
                 out.append(Unit("advertisers", scope, home(scoped).profile,
                                 new_vs_baseline=flags["baseline"], new_vs_previous=flags["previous"],
-                                reach=reach_category({m.profile.locality for m in scoped})))
+                                reach=reach_category({m.profile.locality for m in scoped}),
+                                record_key=cluster_key(m.identity for m in scoped)))
         return out
 
     def gone(self, sites: Iterable[str]) -> dict[tuple[str, str, str], int]:

@@ -32,6 +32,7 @@ class UniqueListing:
     hits: int
     profile: Profile
     contacts: tuple[str, ...]  # keyed hashes of its contact identifiers
+    identity: bytes = b""  # its content hashed with the record key secret (record_keys.py)
     distinct: int = -1  # index (into Consolidation.uniques) of its distinct cluster's first member
     advertiser: int = -1  # index of its advertiser cluster's first member
 
@@ -53,11 +54,13 @@ def comparable_text(listing: Listing) -> str:
 
 
 def consolidate(listings: Mapping[str, Sequence[Listing]], key: bytes,
-                settings: NearDuplicateSettings = NearDuplicateSettings()) -> Consolidation:
+                settings: NearDuplicateSettings = NearDuplicateSettings(),
+                record_secret: bytes | None = None) -> Consolidation:
+    """``record_secret``: the long-lived secret of the record keys (``KeyRing.record_secret``)."""
     uniques: list[UniqueListing] = []
     texts: list[str] = []
     for site in sorted(listings):
-        for group in group_copies(listings[site], key):
+        for group in group_copies(listings[site], key, record_secret):
             first = group.listing
             contacts = identifiers(_text(first.get("phone")), _text(first.get("email")),
                                    _text(first.get("handle")))
@@ -67,6 +70,7 @@ def consolidate(listings: Mapping[str, Sequence[Listing]], key: bytes,
                 hits=group.hits,
                 profile=profile(first),
                 contacts=tuple(sorted(fingerprint(key, "contact", c) for c in contacts)),
+                identity=group.identity,
             ))
             texts.append(comparable_text(first))
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from crawler.keys import fingerprint
 from crawler.listing import FIELDS, Listing
+from crawler.record_keys import identity
 
 
 def canonical(listing: Listing) -> str:
@@ -37,10 +38,16 @@ class CopyGroup:
 
     digest: str  # keyed fingerprint of site + canonical content
     listing: Listing  # the first hit; the others are copies of it
+    # the same content hashed with the long-lived record key secret (crawler/record_keys.py)
+    identity: bytes = b""
     hits: int = 1
 
 
-def group_copies(listings: Iterable[Listing], key: bytes) -> list[CopyGroup]:
+def group_copies(listings: Iterable[Listing], key: bytes,
+                 record_secret: bytes | None = None) -> list[CopyGroup]:
+    """``record_secret``: the secret of the record keys (default: ``key``, for callers that
+    publish nothing, so record keys then change with the window)."""
+    secret = key if record_secret is None else record_secret
     groups: dict[str, CopyGroup] = {}
     # reposts usually repeat a listing byte for byte: fold and hash each raw form once
     digests: dict[tuple[str, tuple[object, ...]], str] = {}
@@ -48,10 +55,10 @@ def group_copies(listings: Iterable[Listing], key: bytes) -> list[CopyGroup]:
         raw = (listing.site, listing.values())
         digest = digests.get(raw)
         if digest is None:
-            digest = digests[raw] = fingerprint(key, "listing", listing.site, canonical(listing))
-        group = groups.get(digest)
-        if group is None:
-            groups[digest] = CopyGroup(digest, listing)
-        else:
-            group.hits += 1
+            content = canonical(listing)
+            digest = digests[raw] = fingerprint(key, "listing", listing.site, content)
+            if digest not in groups:
+                groups[digest] = CopyGroup(digest, listing, identity(secret, listing.site, content))
+                continue
+        groups[digest].hits += 1
     return list(groups.values())
