@@ -32,10 +32,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crawler.aggregate import Unit, aggregate  # noqa: E402
-from crawler.disclosure import Protection  # noqa: E402
 from crawler.normalise import Profile  # noqa: E402
 from crawler.normalise.geography import COUNTIES as ALL_COUNTIES  # noqa: E402
-from crawler.records import LEVELS, SCOPE_ALL, Indicator, RunRecord  # noqa: E402
+from crawler.protection import Protection  # noqa: E402
+from crawler.records import CELL_KEY_RANGE, LEVELS, SCOPE_ALL, Indicator, RunRecord  # noqa: E402
 from crawler.report.lan import resolve  # noqa: E402
 from crawler.report.weekly import build  # noqa: E402
 from crawler.report.weeks import week_of  # noqa: E402
@@ -78,19 +78,25 @@ def snapshot(week: int, seed: int = 7) -> list[Indicator]:
         base = rng.random() < 0.6 if compare else None
         prev = rng.random() < 0.2 if compare else None
         advertiser = rng.random() < 0.35
+        # the listing's record key (crawler/record_keys.py); its hits sum their copies'
+        key, hits = rng.randrange(CELL_KEY_RANGE), rng.randrange(CELL_KEY_RANGE)
         for scope in (site, SCOPE_ALL):
-            units.append(Unit("hits", scope, p, weight=weights[k]))
-            units.append(Unit("unique", scope, p, new_vs_baseline=base, new_vs_previous=prev))
+            units.append(Unit("hits", scope, p, weight=weights[k], record_key=hits))
+            units.append(Unit("unique", scope, p, new_vs_baseline=base, new_vs_previous=prev,
+                              record_key=key))
             if k % 10:  # near-duplicates merge one in ten
                 units.append(Unit("distinct", scope, p, new_vs_baseline=base,
-                                  new_vs_previous=prev))
+                                  new_vs_previous=prev, record_key=key))
             if advertiser:  # advertisers: about a third as many
                 units.append(Unit("advertisers", scope, p, new_vs_baseline=base,
-                                  new_vs_previous=prev, reach=rng.choice("1111234")))
+                                  new_vs_previous=prev, reach=rng.choice("1111234"),
+                                  record_key=key))
     gone = {(level, f"gone_vs_{against}", scope): rng.randint(100, 2000)
             for level in LEVELS[1:] for against in ("baseline", "previous")
             for scope in [s for s, _ in SITES] + [SCOPE_ALL]} if compare else None
-    return aggregate(f"w{week:02d}", taken_at(week), units, [s for s, _ in SITES], gone)
+    gone_keys = {cell: rng.randrange(CELL_KEY_RANGE) for cell in gone} if gone else None
+    return aggregate(f"w{week:02d}", taken_at(week), units, [s for s, _ in SITES], gone,
+                     gone_keys=gone_keys)
 
 
 def taken_at(week: int) -> str:

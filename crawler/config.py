@@ -9,15 +9,14 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
-from typing import Literal
-
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from crawler import __version__
 from crawler.consolidate.near import NearDuplicateSettings
 from crawler.errors import ConfigError, ConfigErrors
+from crawler.ptable import DEFAULT_PARAMETERS, PTableParameters
 from crawler.sites import SiteDefinition, load_sites
 from crawler.yamlfile import YamlDocument
 
@@ -105,16 +104,39 @@ class ScheduleSection(Section):
 
 
 class PrivacySection(Section):
-    """Small-cell protection of outputs meant for people, and where the audit looks for
-    logs (docs/PRIVACY.md). The store always keeps exact counts."""
+    """The protection of outputs meant for people, the cell key method, and where the
+    audit looks for logs (docs/PRIVACY.md). The store always keeps exact counts."""
 
-    # "suppress": counts from 1 to threshold-1 shown as "<threshold", with secondary
-    # suppression; "cell_key": SCB's cell key method, small consistent noise per cell
-    method: Literal["suppress", "cell_key"] = "suppress"
-    # 3 at least: under it "<2" would say the count is exactly 1
-    threshold: int = Field(default=5, ge=3, le=1_000)
+    # the p-table's parameters (crawler/ptable.py; the defaults are argued in
+    # docs/BENCHMARKS.md, "P-table parameters"): the largest perturbation, its variance,
+    # and the smallest count ever published above zero (3: no published 1 or 2)
+    max_deviation: int = Field(default=DEFAULT_PARAMETERS.max_deviation, ge=1, le=20)
+    variance: float = Field(default=DEFAULT_PARAMETERS.variance, gt=0.0, le=50.0)
+    smallest_published: int = Field(default=DEFAULT_PARAMETERS.smallest_published, ge=1, le=10)
     # directories where the operator keeps adcensus's logs; `adcensus audit` scans them
     log_dirs: list[str] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _retired(cls, data: object) -> object:
+        if isinstance(data, dict):
+            for key in ("method", "threshold"):
+                if key in data:
+                    raise ValueError(
+                        f"'{key}' was retired: every output is protected by the cell key "
+                        "method now (threshold suppression hid too much and still leaked "
+                        "across weeks); remove the key, or set max_deviation, variance and "
+                        "smallest_published (docs/PRIVACY.md)")
+        return data
+
+    @model_validator(mode="after")
+    def _feasible(self) -> PrivacySection:
+        self.parameters()  # a p-table that cannot be built is a configuration error
+        return self
+
+    def parameters(self) -> PTableParameters:
+        return PTableParameters(max_deviation=self.max_deviation, variance=self.variance,
+                                smallest_published=self.smallest_published)
 
 
 class Config(Section):
@@ -155,11 +177,6 @@ class LoadedConfig:
     def exports_dir(self) -> Path:
         """Where `adcensus export` writes by default."""
         return self.data_dir / "exports"
-
-    @property
-    def protection_dir(self) -> Path:
-        """Where each snapshot's decided small-cell protection is kept (crawler/protected.py)."""
-        return self.data_dir / "protection"
 
     @property
     def log_dirs(self) -> list[Path]:

@@ -1,7 +1,9 @@
 """`adcensus status`: the schedule, what ran, how each site did, and what needs a look.
 
 Everything shown is a time, an id, an outcome, a reason or a count, read from the job
-store, the scheduler's history and the store's run records; no content exists to show.
+store, the scheduler's history and the store's run records; no content exists to show. A
+site's items are its hits count, published as every other output publishes that cell
+(crawler/protection.py); pages and errors count requests, not listings.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from crawler.config import LoadedConfig
-from crawler.records import RunRecord
+from crawler.protection import Protection, protection_for
+from crawler.records import RunRecord, is_site_scope
+from crawler.store.base import VISIBLE, Store
 from scheduler.history import Execution, History
 from scheduler.lock import holder, lock_path
 from scheduler.service import JobInfo, list_jobs
@@ -33,6 +37,8 @@ class Status:
     window_days: int
     warn_days: int
     warnings: list[str] = field(default_factory=list)
+    # (snapshot id, site) -> the site's hits count as published
+    items: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def gather(loaded: LoadedConfig, now: datetime | None = None) -> Status:
@@ -44,17 +50,34 @@ def gather(loaded: LoadedConfig, now: datetime | None = None) -> Status:
         with History(loaded.job_store_path) as history:
             executions = history.recent(RECENT_EXECUTIONS)
     runs: list[RunRecord] = []
+    items: dict[tuple[str, str], str] = {}
     url = loaded.store_url
     if not (url.startswith(SQLITE) and not Path(url[len(SQLITE):]).exists()):
         with open_store(url) as store:  # a store not made yet is not made here
             runs = store.runs()
+            items = published_items(store, runs[-RECENT_RUNS:], protection_for(loaded))
     status = Status(now=now or datetime.now(UTC), zone=ZoneInfo(section.timezone),
                     jobs=list_jobs(loaded), executions=executions, runs=runs,
                     running_pid=holder(lock_path(loaded)),
                     window_days=loaded.config.baseline.window_days,
-                    warn_days=section.window_warning_days)
+                    warn_days=section.window_warning_days, items=items)
     status.warnings = warnings(status)
     return status
+
+
+def published_items(store: Store, runs: list[RunRecord],
+                    protection: Protection) -> dict[tuple[str, str], str]:
+    """Each site's hits count of ``runs`` as published; a site with no count (it failed,
+    or the run is not done) has none."""
+    out = {}
+    for run in runs:
+        if run.status not in VISIBLE:
+            continue
+        for i in store.indicators(snapshot_id=run.snapshot_id, level="hits", measure="count",
+                                  breakdown="total"):
+            if is_site_scope(i.scope):
+                out[run.snapshot_id, i.scope] = protection.cell(i).text
+    return out
 
 
 def warnings(s: Status) -> list[str]:
@@ -128,15 +151,16 @@ def render(s: Status, config_path: str) -> str:
                      f"{what}{(' — ' + e.reason) if e.reason else ''}")
     if not s.executions:
         lines.append("  (none)")
-    lines += ["", "Latest snapshots (counts from run records):"]
+    lines += ["", "Latest snapshots (items: hits, published as in every output):"]
     for run in s.runs[-RECENT_RUNS:][::-1]:
         label = "baseline" if run.is_baseline else f"window {run.window_id}"
         lines.append(f"  {run.snapshot_id}  {_t(_parse(run.started_at), s.zone)}  {run.status:<8} "
                      f"{label}{(' — ' + run.reason) if run.reason else ''}")
         for site in run.sites:
             errors = sum(site.errors.values())
+            items = s.items.get((run.snapshot_id, site.site), "-")
             lines.append(f"      {site.site:<16} {site.status:<9} {site.pages:>6} pages "
-                         f"{site.items:>7} items {errors:>5} errors"
+                         f"{items:>7} items {errors:>5} errors"
                          + (f" ({_reasons(site.errors)})" if errors else ""))
     if not s.runs:
         lines.append("  (none)")

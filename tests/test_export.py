@@ -1,9 +1,11 @@
 """`adcensus export`: tidy tables from a real SQLite store filled by real snapshots, read
-back with pandas as a researcher would, compared with the store's exact counts."""
+back with pandas as a researcher would, compared with the store's exact counts as the
+cell key method publishes them."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,32 +18,34 @@ import yaml
 
 from crawler.cli import main
 from crawler.consolidate.baseline import reach_category
-from crawler.disclosure import SECONDARY, Protection, Table, protect
 from crawler.export import Request
 from crawler.export import export as export_to
 from crawler.export.codebook import LEVEL_MEANINGS, MEASURE_MEANINGS, REACH_CATEGORIES
 from crawler.export.columns import INDICATOR_COLUMNS, RUN_COLUMNS
 from crawler.export.files import staging
-from crawler.keys import KeyRing
+from crawler.keys import RECORD_SECRET_ENV, KeyRing
 from crawler.listing import Listing
-from crawler.protected import add_earlier, protect_snapshot, snapshot_table
-from crawler.records import LEVELS, MEASURES, Indicator, RunRecord, SiteRun
+from crawler.normalise.person import UNDER_18
+from crawler.protection import FLAG, PERTURBED, Protection
+from crawler.ptable import PTable, PTableParameters
+from crawler.record_keys import named_cell_key
+from crawler.records import LEVELS, MEASURES, SCOPE_ALL, Indicator, RunRecord, SiteRun
 from crawler.snapshot import Snapshot
 from crawler.store import open_store
-from crawler.store.base import VISIBLE, indicator_key
+from crawler.store.base import indicator_key
 from tests.conftest import SITES
-from tests.reader_support import ranges, sums
 from tests.store_backends import ElasticsearchBackend
 
 CANARY = "Zq7-export-canary"
 KINDS = {"annonstavlan": "ad_board", "profilkatalogen": "profile_directory",
          "sockerdejt": "sugardating"}
-# few categories, a few of them small: enough to need suppression, little enough to
-# protect in a moment
+# few categories, a few of them small
 LOCALITIES = ["Stockholm"] * 6 + ["Göteborg"] * 3 + ["Kiruna", "Oslo"]
 LANGUAGES = ["svenska", "engelska", "svenska, engelska"]
 GENDERS = ["kvinna", "kvinna", "kvinna", "man"]
 DAY = datetime(2026, 3, 2, 6, tzinfo=UTC)
+D = Protection().parameters.max_deviation  # the largest perturbation (3 by default)
+MINOR = 13  # the one listing number that states an age under 18
 
 
 def listing(site: str, n: int) -> Listing:
@@ -55,7 +59,7 @@ def listing(site: str, n: int) -> Listing:
         "locality": LOCALITIES[(n * 7 + len(site)) % len(LOCALITIES)],
         "languages": LANGUAGES[n % len(LANGUAGES)],
         "gender": GENDERS[(n // 2) % len(GENDERS)],
-        "age": "24" if n % 3 else "31",
+        "age": "17" if n == MINOR else "24" if n % 3 else "31",
     })
 
 
@@ -105,16 +109,19 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-def write_config(directory: Path, store_dir: Path, method: str = "suppress") -> Path:
+def write_config(directory: Path, store_dir: Path, **privacy: object) -> Path:
+    """A config reading the store in ``store_dir``, with the keys the snapshots used."""
     path = directory / "adcensus.yaml"
-    path.write_text(yaml.safe_dump({
+    data: dict[str, object] = {
         "store": f"sqlite:///{store_dir / 'store.sqlite'}",
         "data_dir": str(directory / "data"),
-        "keys_dir": str(directory / "keys"),
+        "keys_dir": str(store_dir / "keys"),
         "sites": {"dir": str(SITES), "base_url": "http://127.0.0.1:9"},
         "baseline": {"window_days": 30},
-        "privacy": {"method": method, "threshold": 5},
-    }))
+    }
+    if privacy:
+        data["privacy"] = privacy
+    path.write_text(yaml.safe_dump(data))
     return path
 
 
@@ -125,21 +132,27 @@ def config(tmp_path: Path, store_dir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory, store_dir: Path) -> Path:
-    """One CSV export of every snapshot, read by several tests (protection takes a while)."""
+    """One CSV export of every snapshot, read by several tests."""
     directory = tmp_path_factory.mktemp("exported")
     assert export(write_config(directory, store_dir), directory / "out") == 0
     return directory / "out"
 
 
 @pytest.fixture(autouse=True)
-def no_cell_key_in_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv("ADCENSUS_CELL_KEY", raising=False)
+def no_record_key_in_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # the secret is the keys directory's, not whatever the machine has set
+    monkeypatch.delenv(RECORD_SECRET_ENV, raising=False)
     yield
 
 
 def stored(store_dir: Path) -> tuple[list[RunRecord], list[Indicator]]:
     with open_store(f"sqlite:///{store_dir / 'store.sqlite'}") as store:
         return store.runs(), store.indicators()
+
+
+def protection_of(store_dir: Path) -> Protection:
+    """What the export publishes with: the default p-table and the keys' record secret."""
+    return Protection(secret=KeyRing(store_dir / "keys", env={}).record_secret(create=False))
 
 
 def read_csv(path: Path) -> pd.DataFrame:
@@ -157,140 +170,231 @@ def key_of(row: pd.Series) -> tuple[str, ...]:
     return (row.snapshot_id, row.scope, row.level, row.measure, row.breakdown, row.category)
 
 
+def assert_published(row, indicator: Indicator, protection: Protection) -> int:
+    """An exported row is the stored count as the cell key method publishes it, or for a
+    stated age under 18 the exact flag; returns the noise (0 for a flag)."""
+    if indicator.breakdown == "age_band" and indicator.category == UNDER_18:
+        assert row.protection == FLAG and pd.isna(row.value)
+        assert row.shown == ("present" if indicator.value > 0 else "not present")
+        return 0
+    assert row.protection == PERTURBED and not pd.isna(row.value)
+    assert row.value == protection.published(indicator), key_of(row)
+    assert row.shown == str(row.value)
+    assert abs(row.value - indicator.value) <= D
+    assert indicator.value > 0 or row.value == 0, "zero stays zero"
+    assert row.value not in (1, 2), "no published 1 or 2 under the defaults"
+    return int(row.value) - indicator.value
+
+
+TWO_DOTS = re.compile(r"(?<![.])\.\.(?![.])")  # the old marker, not an ellipsis
+
+
+def assert_no_suppression_words(text: str, where: object) -> None:
+    assert "<5" not in text and not TWO_DOTS.search(text), where
+    lowered = text.lower()
+    for word in ("suppress", "threshold", "secondary", "primary"):
+        assert word not in lowered, (word, where)
+
+
 # -- what the tables hold --------------------------------------------------------------------
 
-def test_csv_shows_every_stored_count_or_hides_it_for_a_reason(exported: Path,
-                                                                store_dir: Path) -> None:
+def test_csv_publishes_every_stored_count_with_the_cell_key_method(exported: Path,
+                                                                    store_dir: Path) -> None:
     out = exported
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "codebook.csv",
                                                      "indicators.csv", "runs.csv"]
     df = read_csv(out / "indicators.csv")
+    assert [c.name for c in INDICATOR_COLUMNS] == list(df.columns)
+    assert "suppressed" not in df.columns
     _, exact = stored(store_dir)
     truth = {indicator_key(i): i for i in exact}
     assert len(df) == len(truth) and len(set(map(key_of, df.itertuples()))) == len(truth)
+    assert all(i.cell_key is not None for i in exact)
 
-    counts = Counter(df.protection)
-    assert counts["primary"] and counts["secondary"] and counts["exact"], counts
+    assert set(df.protection) == {PERTURBED, FLAG}
+    protection = protection_of(store_dir)
+    noise, small = [], 0
     for row in df.itertuples():
         i = truth[key_of(row)]
         assert row.comparable == i.comparable and row.taken_at.isoformat() == i.taken_at
-        if row.protection == "exact":
-            assert row.value == i.value and row.shown == str(i.value) and not row.suppressed
-        elif row.protection == "primary":
-            assert pd.isna(row.value) and row.shown == "<5" and row.suppressed
-            assert 1 <= i.value <= 4, key_of(row)
-        else:
-            assert row.protection == "secondary" and row.shown == SECONDARY and row.suppressed
-            assert pd.isna(row.value) and i.value >= 1  # no zero needed hiding here
+        noise.append(assert_published(row, i, protection))
+        small += 1 <= i.value <= 4  # published (0, or 3 and more), never hidden
+    assert small > 100 and any(noise), (small, Counter(noise))
+    # nothing is hidden: a value in every row but the flags, and no marker anywhere
+    assert df[df.protection == PERTURBED].value.notna().all()
+    assert not df.shown.isin(["..", "<5"]).any()
+    # the under-18 flag says exactly whether a listing stated an age under 18
+    flags = df[df.protection == FLAG]
+    assert set(flags.breakdown) == {"age_band"} and set(flags.category) == {UNDER_18}
+    assert set(flags.shown) == {"present"}  # a category not seen has no row: none stated
+    visible = [r for r in stored(store_dir)[0] if r.status != "failed"]
+    expected = {(run.snapshot_id, site) for run, (_, sites) in zip(visible, SNAPSHOTS)
+                for site, numbers in sites.items() if numbers is not None and MINOR in numbers}
+    assert len(expected) == 5
+    sites = flags[(flags.scope_kind == "site") & (flags.level == "unique")
+                  & (flags.measure == "count")]
+    assert set(zip(sites.snapshot_id, sites.scope)) == expected
 
-    # what is shown adds up to the store, and a breakdown with nothing hidden to its total
-    shown = df[~df.suppressed]
-    assert int(shown.value.sum()) == sum(truth[key_of(r)].value for r in shown.itertuples())
-    whole = df.groupby(["snapshot_id", "scope", "level", "measure", "breakdown"])
+    # totals are perturbed on their own: they need not equal the sum of their parts
     totals = {k[:4]: v for k, v in
               df[df.breakdown == "total"].set_index(["snapshot_id", "scope", "level", "measure"])
               .value.items()}
-    checked = 0
-    for (sid, scope, level, measure, breakdown), rows in whole:
-        total = totals[sid, scope, level, measure]
-        if breakdown in ("gender", "locality", "age_band") and not rows.suppressed.any() \
-                and not pd.isna(total):
-            assert rows.value.sum() == total, (sid, scope, level, measure, breakdown)
-            checked += 1
-    assert checked > 10
+    differs = 0
+    for (sid, scope, level, measure), rows in df[
+            (df.breakdown == "gender") & (df.measure == "count")].groupby(
+            ["snapshot_id", "scope", "level", "measure"]):
+        differs += int(rows.value.sum()) != totals[sid, scope, level, measure]
+    assert differs > 0
 
-    # the markers are explained where a reader looks
+    # rows in canonical order: per snapshot, all first, then the sites, then the län
+    order = {"all": 0, "site": 1, "county": 2}
+    for _, rows in df.groupby("snapshot_id", sort=False):
+        kinds = [order[k] for k in rows.scope_kind]
+        assert kinds == sorted(kinds)
+
+    # the method is explained where a reader looks, and the old markers are gone
     readme = (out / "README.md").read_text()
-    assert "`<5` (`protection` = primary): a count from 1 to 4" in readme
-    assert f"`{SECONDARY}` (`protection` = secondary)" in readme and "threshold 5" in readme
+    assert "**the cell key method**" in readme and "zero stays zero" in readme
+    assert "need not equal the sum of their parts" in readme and "nothing is hidden" in readme
+    assert_no_suppression_words(readme, "README.md")
     codebook = pd.read_csv(out / "codebook.csv", keep_default_na=False, dtype=str)
+    for row in codebook.itertuples():
+        assert_no_suppression_words(" ".join(row[1:]), row)
     markers = codebook[(codebook.kind == "value") & (codebook.column == "shown")]
-    assert {"<5", SECONDARY} <= set(markers.value)
+    assert set(markers.value) == {"a number", "present", "not present"}
+    protections = codebook[(codebook.kind == "value") & (codebook.column == "protection")]
+    assert set(protections.value) == {PERTURBED, FLAG}
+    # the p-table's parameters are not published
+    for text in (readme, (out / "codebook.csv").read_text()):
+        assert "max_deviation" not in text and "smallest_published" not in text
 
 
-def reader_bounds(table: Table, shown: dict[tuple[str, ...], pd.Series]) -> dict:
-    """What a reader can work out of each hidden small count: its least and greatest value
-    given every sum of the table, the counts shown, "<5" (1 to 4) and ".." (1 or more)."""
-    hidden = [k for k in table.cells if shown[k].suppressed]
-    limits = {k: (1, 4) if shown[k].protection == "primary" else (1, None) for k in hidden}
-    counts = {k: int(shown[k].value) for k in table.cells if not shown[k].suppressed}
-    return ranges(sums(table), counts, limits,
-                  of=[k for k in hidden if shown[k].protection == "primary"])
+def test_the_same_cell_is_the_same_number_in_every_export(
+        config: Path, exported: Path, store_dir: Path, tmp_path: Path) -> None:
+    # run again, into another directory: identical files (the README but for its date)
+    assert export(config, tmp_path / "again") == 0
+    for name in ("indicators.csv", "runs.csv", "codebook.csv"):
+        assert (tmp_path / "again" / name).read_bytes() == (exported / name).read_bytes(), name
+    undated = lambda p: [line for line in p.read_text().splitlines()  # noqa: E731
+                         if not line.startswith("Generated ")]
+    assert undated(tmp_path / "again" / "README.md") == undated(exported / "README.md")
+
+    # another period and another format: the same cells, the same numbers
+    assert export(config, tmp_path / "b", "--from", "2026-03-09", "--format", "parquet") == 0
+    a = read_csv(exported / "indicators.csv")
+    b = pd.read_parquet(tmp_path / "b" / "indicators.parquet", dtype_backend="numpy_nullable")
+    first = dict(zip(map(key_of, a.itertuples()), zip(a.value, a.shown)))
+    assert len(b) and b.snapshot_id.nunique() == 3
+    for row in b.itertuples():
+        value, shown = first[key_of(row)]
+        assert shown == row.shown
+        assert pd.isna(value) and pd.isna(row.value) or value == row.value
+
+    # the same units, the same cell key, the same number: a county's total is the
+    # national cell for that län
+    total = a[(a.scope == "county:SE-O") & (a.breakdown == "total")]
+    national = a[(a.scope == "all") & (a.breakdown == "county") & (a.category == "SE-O")]
+    joined = total.merge(national, on=["snapshot_id", "level", "measure"])
+    assert len(joined) > 10 and (joined.value_x == joined.value_y).all()
+    # and a value never depends on the clock, the order of export or anything but the cell
+    protection = protection_of(store_dir)
+    _, exact = stored(store_dir)
+    assert {indicator_key(i): protection.published(i) for i in exact if i.breakdown != "age_band"
+            or i.category != UNDER_18} == {k: v for k, (v, _) in first.items()
+                                            if not pd.isna(v)}
 
 
-def joint_table(store_dir: Path, exported: set[tuple[str, ...]]) -> Table:
-    """Every exported snapshot's table in one, as a reader holding the whole export has it,
-    with the sums across snapshots (an earlier total = what is still there + what is gone)."""
-    joint = Table()
-    runs, _ = stored(store_dir)
-    visible = [r for r in runs if r.status in VISIBLE]
-    with open_store(f"sqlite:///{store_dir / 'store.sqlite'}") as store:
-        for n, run in enumerate(visible):
-            table = snapshot_table(run, store.indicators(snapshot_id=run.snapshot_id))
-            window = [r for r in visible[:n] if r.window_id == run.window_id]
-            if window and not run.is_baseline:
-                for against, earlier in (("baseline", window[0]), ("previous", window[-1])):
-                    add_earlier(table, run.snapshot_id, against,
-                                store.indicators(snapshot_id=earlier.snapshot_id), {}, 5)
-            joint.cells.update({k: v for k, v in table.cells.items() if k in exported})
-            joint.lines += [line for line in table.lines if set(line.cells) <= exported]
-    return joint
+def test_the_configured_p_table_is_used(tmp_path: Path, store_dir: Path) -> None:
+    config = write_config(tmp_path, store_dir, max_deviation=5, variance=4.0,
+                          smallest_published=1)
+    assert export(config, tmp_path / "e", "--to", "2026-03-02") == 0
+    df = read_csv(tmp_path / "e" / "indicators.csv")
+    parameters = PTableParameters(max_deviation=5, variance=4.0, smallest_published=1)
+    protection = Protection(parameters, protection_of(store_dir).secret)
+    _, exact = stored(store_dir)
+    truth = {indicator_key(i): i for i in exact}
+    counts = df[df.protection == PERTURBED]
+    assert len(counts) > 100
+    noise = []
+    for row in counts.itertuples():
+        i = truth[key_of(row)]
+        assert row.value == protection.published(i)
+        assert abs(row.value - i.value) <= 5 and (i.value or not row.value)
+        noise.append(row.value - i.value)
+    assert max(map(abs, noise)) > D, "a wider table moves some count further"
+    readme = (tmp_path / "e" / "README.md").read_text()
+    assert "max_deviation" not in readme and "variance 4" not in readme
 
 
-def test_no_hidden_small_count_can_be_worked_out(exported: Path, store_dir: Path) -> None:
-    rows = {key_of(r): r for r in read_csv(exported / "indicators.csv").itertuples()}
-    table = joint_table(store_dir, set(rows))
-    # the sums the export adds to the disclosure module's own are there
-    lines = table.lines
-    assert [line for line in lines if line.total[4] == "site_kind"]
-    assert [line for line in lines if line.parts[0][4] == "reach"]
-    local = [line for line in lines if line.local]
-    # an earlier snapshot's total = what is still there + what is gone now
-    assert [line for line in local if line.total[0] != line.parts[0][0]
-            and line.parts[1][3] == "gone_vs_previous"]
-    assert [line for line in local if line.total[3] == "count"
-            and line.parts[0][3] == "new_vs_previous" and line.total[4] == "gender"]
-    # every sum but count = new + still, all together: what the programmes guarantee
-    checked = Table(table.cells)
-    checked.lines = [line for line in lines if not line.local]
-    small = 0
-    for key, (low, high) in reader_bounds(checked, rows).items():
-        assert high - low >= 1 - 1e-6, (key, low, high)
-        assert low - 1e-6 <= table.cells[key] <= high + 1e-6  # the truth is a solution
-        small += 1
-    assert small > 500
-    # count = new + still: no such sum on its own gives a hidden small count away, nor
-    # leaves one hidden cell known (the line-by-line rule)
-    for line in local:
-        alone = Table({k: table.cells[k] for k in line.cells})
-        alone.lines = [line]
-        for key, (low, high) in reader_bounds(alone, rows).items():
-            assert high - low >= 1 - 1e-6, (key, line)
-        assert sum(rows[k].suppressed for k in line.cells) != 1, line
-    # every sum of each snapshot at once: none can (partners in count = new + still may
-    # not be worked out from the other sums either)
-    within = Table(table.cells)
-    within.lines = [line for line in lines if line.total[0] == line.parts[0][0]]
-    joint = reader_bounds(within, rows)
-    assert [key for key, (low, high) in joint.items() if high - low < 1 - 1e-6] == []
-    # with the sums across snapshots too, some can (the known gap, docs/PRIVACY.md): 86
-    # of 1,382 when this test was written (197 before they were held line by line and
-    # the partners guarded); a change that gives more away fails here
-    every = Table(table.cells)
-    every.lines = list(lines)
-    joint = reader_bounds(every, rows)
-    pinned = [key for key, (low, high) in joint.items() if high - low < 1 - 1e-6]
-    assert len(pinned) <= 0.065 * len(joint), (len(pinned), len(joint))
+def test_an_old_row_without_a_cell_key_is_published_perturbed_never_exact(
+        tmp_path: Path) -> None:
+    """A store written before cell keys existed: its rows are published through the same
+    p-table, under a cell key derived from the row's name and the record key secret."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    take(url, tmp_path / "keys", *SNAPSHOTS[0])  # a run with cell keys, beside the old one
+    when = DAY + timedelta(days=7)
+    taken = when.isoformat()
+    sid = "20260309T060000Z-01d0"
+    old = RunRecord(sid, taken, "complete", "h", "0.9", window_id="w-old", is_baseline=True,
+                    finished_at=(when + timedelta(minutes=3)).isoformat(),
+                    sites=(SiteRun("annonstavlan", "ad_board", "ok", pages=5, items=41),))
 
+    def row(scope: str, level: str, breakdown: str, category: str, value: int) -> Indicator:
+        return Indicator(sid, taken, scope, level, "count", breakdown, category, value,
+                         cell_key=None)
 
-def test_protecting_group_by_group_decides_as_the_whole_table(store_dir: Path) -> None:
-    runs, _ = stored(store_dir)
-    run = next(r for r in reversed(runs) if r.status in VISIBLE)
-    with open_store(f"sqlite:///{store_dir / 'store.sqlite'}") as store:
-        table = snapshot_table(run, store.indicators(snapshot_id=run.snapshot_id))
-    split = protect_snapshot(table, Protection())
-    assert split == protect(table, Protection())
-    assert Counter(s.status for s in split.values())["secondary"] > 10
+    indicators = [row(SCOPE_ALL, "unique", "total", "total", 40),
+                  row(SCOPE_ALL, "hits", "total", "total", 41),
+                  row("annonstavlan", "hits", "total", "total", 41),
+                  row("annonstavlan", "unique", "total", "total", 40),
+                  *(row(SCOPE_ALL, "unique", "locality", c, n) for c, n in
+                    (("Stockholm", 31), ("Göteborg", 6), ("Kiruna", 2), ("unknown", 1))),
+                  row(SCOPE_ALL, "unique", "age_band", "18-24", 7),
+                  row(SCOPE_ALL, "unique", "age_band", UNDER_18, 1),
+                  row(SCOPE_ALL, "unique", "age_band", "unknown", 32),
+                  row(SCOPE_ALL, "unique", "gender", "woman", 0)]
+    with open_store(url) as store:
+        store.begin_run(RunRecord(sid, taken, "running", "h", "0.9"))
+        store.complete_run(old, indicators, [])
+    config = write_config(tmp_path, tmp_path)
+    secret = KeyRing(tmp_path / "keys", env={}).record_secret(create=False)
+
+    # without the secret such a row cannot be published, and the error names it
+    with pytest.raises(ValueError, match="no cell key"):
+        Protection().published(indicators[0])
+
+    for fmt in ("csv", "parquet"):
+        assert export(config, tmp_path / fmt, "--format", fmt) == 0  # no crash
+    df = read_csv(tmp_path / "csv" / "indicators.csv")
+    parquet = pd.read_parquet(tmp_path / "parquet" / "indicators.parquet",
+                              dtype_backend="numpy_nullable")
+    assert parquet.value.equals(df.value) and list(parquet.shown) == list(df.shown)
+    legacy = df[df.snapshot_id == sid]
+    assert len(legacy) == len(indicators)
+    table = PTable.build()
+    by_key = {indicator_key(i): i for i in indicators}
+    protection = Protection(secret=secret)
+    for line in legacy.itertuples():
+        i = by_key[key_of(line)]
+        if i.category == UNDER_18:
+            assert line.protection == FLAG and line.shown == "present" and pd.isna(line.value)
+            continue
+        # the named-key publication: never the exact count by construction, only by chance
+        assert line.protection == PERTURBED
+        assert line.value == table.published(i.value, named_cell_key(secret, *indicator_key(i)))
+        assert_published(line, i, protection)
+    # the cells with cell keys beside them are published as always
+    _, exact = stored(tmp_path)
+    truth = {indicator_key(i): i for i in exact}
+    for line in df[df.snapshot_id != sid].itertuples():
+        assert truth[key_of(line)].cell_key is not None
+        assert_published(line, truth[key_of(line)], protection)
+    # the runs table's items are the site's hits, as that (old) row is published
+    runs = pd.read_csv(tmp_path / "csv" / "runs.csv", keep_default_na=False,
+                       dtype={"items_shown": str})
+    site = runs[(runs.snapshot_id == sid)].iloc[0]
+    hits = legacy[(legacy.scope == "annonstavlan") & (legacy.level == "hits")].iloc[0]
+    assert site["items"] == hits.value and site.items_shown == hits.shown
 
 
 def test_parquet_round_trips_types_and_matches_the_csv(config: Path, exported: Path,
@@ -299,7 +403,8 @@ def test_parquet_round_trips_types_and_matches_the_csv(config: Path, exported: P
     schema = pq.read_schema(tmp_path / "p" / "indicators.parquet")
     assert str(schema.field("value").type) == "int64" and schema.field("value").nullable
     assert str(schema.field("taken_at").type) == "timestamp[ms, tz=UTC]"
-    assert str(schema.field("suppressed").type) == "bool"
+    assert str(schema.field("protection").type) == "string"
+    assert "suppressed" not in schema.names
     assert [f.name for f in schema] == [c.name for c in INDICATOR_COLUMNS]
 
     parquet = pd.read_parquet(tmp_path / "p" / "indicators.parquet",
@@ -313,7 +418,8 @@ def test_parquet_round_trips_types_and_matches_the_csv(config: Path, exported: P
                    "breakdown", "category", "shown", "protection"):
         assert list(parquet[column]) == list(csv[column]), column
     assert parquet.value.equals(csv.value)
-    assert list(parquet.suppressed) == list(csv.suppressed)
+    # empty only for the flag
+    assert list(parquet.value.isna()) == list(parquet.protection == FLAG)
     assert list(parquet.comparable) == list(csv.comparable)
     assert (parquet.taken_at == csv.taken_at).all()
     # codes that a careless reader turns into numbers or missing values stay text
@@ -328,26 +434,33 @@ def test_runs_table_counts_what_each_snapshot_did_and_nothing_else(
         exported: Path, store_dir: Path) -> None:
     runs = pd.read_csv(exported / "runs.csv", keep_default_na=False,
                        na_values={c: [""] for c in ("items", "pages", "errors", "dropped")},
-                       dtype={"items": "Int64"})
+                       dtype={"items": "Int64", "items_shown": str})
     stored_runs, _ = stored(store_dir)
     assert list(dict.fromkeys(runs.snapshot_id)) == [r.snapshot_id for r in stored_runs]
     assert Counter(runs.status) == Counter({"complete": 3 + 2, "partial": 3 + 2, "failed": 1})
     failed = runs[runs.status == "failed"].iloc[0]
     assert failed.site == "" and failed.reason == "error: ConnectionError"
     lost = runs[(runs.site == "sockerdejt") & (runs.site_status == "failed")].iloc[0]
+    # a failed site's zero items: zero stays zero
     assert lost.error_reasons == "connection_refused=3" and lost["items"] == 0
     assert (runs[runs.site == "profilkatalogen"].site_status == "unhealthy").sum() == 1
     assert list(runs.is_baseline).count(True) == 3 + 2  # two windows
 
-    # a site's items are its hits: shown exactly as that indicator row, so "3" never
-    # stands beside "<5"
+    # a site's items are its hits: published exactly as that indicator row, so one count
+    # never stands in two outputs as two noisy numbers
     df = read_csv(exported / "indicators.csv")
     hits = df[(df.level == "hits") & (df.measure == "count") & (df.breakdown == "total")]
-    hits = dict(zip(zip(hits.snapshot_id, hits.scope), hits.shown))
-    small = runs[runs["items"].isna() & (runs.site == "sockerdejt") & (runs.site_status == "ok")]
-    assert len(small) == 1  # its three listings: "<5", or ".." where masked
-    for row in runs[(runs.site != "") & (runs.site_status != "failed")].itertuples():
-        assert row.items_shown == hits[row.snapshot_id, row.site]
+    hits = dict(zip(zip(hits.snapshot_id, hits.scope), zip(hits.value, hits.shown)))
+    counted = runs[(runs.site != "") & (runs.site_status != "failed")]
+    assert len(counted) == 3 + 2 + 2 + 2
+    for row in counted.itertuples():
+        assert (row.items, row.items_shown) == hits[row.snapshot_id, row.site]
+    # sockerdejt's three listings: published, not hidden (0, or 3 and more)
+    small = counted[counted.site == "sockerdejt"].iloc[0]
+    assert not pd.isna(small["items"]) and small["items"] not in (1, 2)
+    assert abs(small["items"] - 3) <= D
+    assert runs["items"].notna().sum() == len(runs) - 1  # all but the failed snapshot's
+    assert not runs.items_shown.isin(["..", "<5"]).any()
 
     # counts, codes and names only: nothing planted in a listing reached any file
     for path in exported.iterdir():
@@ -372,7 +485,7 @@ def test_codebook_describes_every_column_value_breakdown_and_category(exported: 
         assert tuple(values[values.column == column].value) == tuple(expected)
     assert set(LEVEL_MEANINGS) == set(LEVELS) and set(MEASURE_MEANINGS) == set(MEASURES)
     assert set(df.scope) <= set(values[values.column == "scope"].value)
-    assert set(df.protection) <= set(values[values.column == "protection"].value)
+    assert set(df.protection) == set(values[values.column == "protection"].value)
 
     categories = codebook[codebook.kind == "category"]
     listed = defaultdict(set)
@@ -394,29 +507,27 @@ def test_codebook_describes_every_column_value_breakdown_and_category(exported: 
     assert label["county", "SE-O"] == "Västra Götalands län (SE-O)"
     assert label["kommun", "1480"].startswith("Göteborg kommun")
     assert label["country", "NA"] == "Namibia"
+    assert "flag" in label["age_band", UNDER_18] and "exact" in label["age_band", UNDER_18]
 
 
 def test_an_elasticsearch_store_exports_alike(elasticsearch_url: str, tmp_path: Path) -> None:
     # the export reads through the Store API only, so any backend will do
     backend = ElasticsearchBackend(elasticsearch_url)
+    protection = Protection(secret=KeyRing(tmp_path / "keys", env={}).record_secret())
     try:
         take(backend.url, tmp_path / "keys", *SNAPSHOTS[0])
         with backend.open() as store:
-            result = export_to(store, Request(out=tmp_path / "e"), Protection(), sites=KINDS)
-            truth = {indicator_key(i): i.value for i in store.indicators()}
+            result = export_to(store, Request(out=tmp_path / "e"), protection, sites=KINDS)
+            truth = {indicator_key(i): i for i in store.indicators()}
     finally:
         backend.cleanup()
     assert result.snapshots == 1 and result.indicator_rows == len(truth)
     df = read_csv(tmp_path / "e" / "indicators.csv")
     assert set(map(key_of, df.itertuples())) == set(truth)
-    assert Counter(df.protection)["primary"] > 10
+    assert set(df.protection) == {PERTURBED, FLAG}
     for row in df.itertuples():
-        value = truth[key_of(row)]
-        if row.protection == "exact":
-            assert row.value == value
-        else:
-            assert pd.isna(row.value) and (1 <= value <= 4 if row.protection == "primary"
-                                           else value >= 1)
+        assert truth[key_of(row)].cell_key is not None
+        assert_published(row, truth[key_of(row)], protection)
 
 
 # -- the period and the output directory -------------------------------------------------------
@@ -526,46 +637,19 @@ def test_help_explains_the_command(capsys: pytest.CaptureFixture[str],
         main(["export", "--help"])
     assert exit_.value.code == 0
     out = " ".join(capsys.readouterr().out.split())
-    for words in ("--from YYYY-MM-DD", "{csv,parquet}", "--force", "always protected",
+    for words in ("--from YYYY-MM-DD", "{csv,parquet}", "--force", "cell key method",
                   "adcensus-export-<from>-<to>"):
         assert words in out
 
 
-# -- the cell key method ---------------------------------------------------------------------------
-
-def test_cell_key_perturbs_consistently_and_keeps_zero(
-        tmp_path: Path, store_dir: Path) -> None:
-    config = write_config(tmp_path, store_dir, method="cell_key")
-    assert export(config, tmp_path / "a") == 0
-    assert (tmp_path / "keys" / "cell-key.secret").exists()
-    assert export(config, tmp_path / "b", "--from", "2026-03-09", "--format", "parquet") == 0
-    a = read_csv(tmp_path / "a" / "indicators.csv")
-    b = pd.read_parquet(tmp_path / "b" / "indicators.parquet", dtype_backend="numpy_nullable")
-    _, exact = stored(store_dir)
-    truth = {indicator_key(i): i.value for i in exact}
-
-    assert set(a.protection) == {"perturbed"} and not a.suppressed.any()
-    assert not a.value.isna().any() and list(a.shown) == [str(v) for v in a.value]
-    noise = [row.value - truth[key_of(row)] for row in a.itertuples() if truth[key_of(row)]]
-    # P(0) is 0.45 or 0.5 by the p-table: most counts move
-    assert set(noise) <= {-2, -1, 0, 1, 2} and 0.35 < Counter(noise)[0] / len(noise) < 0.65
-    assert all(row.value == 0 for row in a.itertuples() if truth[key_of(row)] == 0)
-    assert any(truth[key_of(row)] == 0 for row in a.itertuples())
-    assert all(row.value >= 0 for row in a.itertuples())
-
-    # the same cell gets the same value in another export, of another period and format
-    first = dict(zip(map(key_of, a.itertuples()), a.value))
-    assert len(b) and all(first[key_of(row)] == row.value for row in b.itertuples())
-    # a county's total is the national cell for that län: one count, one noise
-    total = a[(a.scope == "county:SE-O") & (a.breakdown == "total")]
-    national = a[(a.scope == "all") & (a.breakdown == "county") & (a.category == "SE-O")]
-    joined = total.merge(national, on=["snapshot_id", "level", "measure"])
-    assert len(joined) and (joined.value_x == joined.value_y).all()
-
-    readme = (tmp_path / "a" / "README.md").read_text()
-    assert "**cell key**" in readme and "Zero stays zero" in readme and "<5" not in readme
-    runs = pd.read_csv(tmp_path / "a" / "runs.csv", keep_default_na=False)
-    assert "<5" not in set(runs.items_shown)
+def test_a_retired_privacy_setting_is_named(tmp_path: Path, store_dir: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    for key, value in (("method", "suppress"), ("threshold", 5)):
+        config = write_config(tmp_path, store_dir, **{key: value})
+        assert export(config, tmp_path / "e") == 2
+        err = capsys.readouterr().err
+        assert f"'{key}' was retired" in err and "cell key method" in err
+        assert "Traceback" not in err and not (tmp_path / "e").exists()
 
 
 # -- a real crawl ------------------------------------------------------------------------------
@@ -575,24 +659,36 @@ def test_export_of_a_real_demo_crawl(tmp_path: Path) -> None:
     from crawler.commands.snapshot import run_snapshot
     from crawler.demo_market.generator import generate
     from crawler.demo_market.server import MarketServer
+    from crawler.sites import load_sites
     from tests.conftest import write_config as demo_config
 
-    market = generate(seed=11, listings=15)  # small: protection is quick
+    market = generate(seed=11, listings=15)  # small: two quick snapshots
     with MarketServer(market) as server:
         config = demo_config(tmp_path, server.url, browser=False)
-        assert run_snapshot(config, quiet=True) == 0
+        assert run_snapshot(config, quiet=True, taken_at=DAY) == 0
         market.advance(7)
-        assert run_snapshot(config, quiet=True) == 0
+        assert run_snapshot(config, quiet=True, taken_at=DAY + timedelta(days=7)) == 0
     out = tmp_path / "export"
     assert main(["export", "--config", str(config), "--out", str(out),
                  "--format", "parquet"]) == 0
+    assert out.is_dir() and not list(Path.cwd().glob("adcensus-export-2026-03-02-*"))
     df = pd.read_parquet(out / "indicators.parquet", dtype_backend="numpy_nullable")
     with open_store(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
-        truth = {indicator_key(i): i.value for i in store.indicators()}
+        truth = {indicator_key(i): i for i in store.indicators()}
     assert len(df) == len(truth) and df.snapshot_id.nunique() == 2
-    for row in df.itertuples():
-        value = truth[key_of(row)]
-        assert row.value == value if row.protection == "exact" else (
-            pd.isna(row.value) and (1 <= value <= 4 or row.protection == "secondary"))
+    assert list(dict.fromkeys(df.taken_at.dt.date.astype(str))) == ["2026-03-02", "2026-03-09"]
+    protection = Protection(secret=KeyRing(tmp_path / "keys", env={}).record_secret())
+    noise = [assert_published(row, truth[key_of(row)], protection) for row in df.itertuples()]
+    assert any(noise)
+    assert set(df.protection) <= {PERTURBED, FLAG}
+    # the sites' unique listings as the demo market's ground truth has them, published
+    day0 = market.truth(0)
+    first = df[(df.snapshot_id == df.snapshot_id.iloc[0]) & (df.breakdown == "total")
+               & (df.level == "unique") & (df.measure == "count")]
+    http = {s.name for s in load_sites(SITES) if s.render != "browser"}
+    assert http and not http - set(first.scope)
+    for row in first[first.scope.isin(http)].itertuples():
+        assert truth[key_of(row)].value == day0.unique[row.scope]
+        assert abs(row.value - day0.unique[row.scope]) <= D
     assert {"new_vs_baseline", "gone_vs_previous"} <= set(df.measure)
     assert os.path.getsize(out / "README.md") > 2000

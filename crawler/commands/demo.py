@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from crawler.config import load_config
     from crawler.demo_market.generator import generate
     from crawler.demo_market.server import MarketServer
-    from crawler.disclosure import protection_for
+    from crawler.protection import protection_for
     from crawler.report.console import summary
     from crawler.store import open_store
 
@@ -86,8 +86,7 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_config(config_path)
     with open_store(store_url) as store:
         print()
-        print(summary(store, protection=protection_for(loaded),
-                      cache_dir=loaded.protection_dir))
+        print(summary(store, protection=protection_for(loaded)))
         written = _county_report(store, loaded, pdf=not args.no_browser)
     for path in written:
         print(f"weekly county report (Swedish): {path}")
@@ -98,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
 def _county_report(store, loaded, pdf: bool) -> list[Path]:  # type: ignore[no-untyped-def]
     """The weekly report of the län with the most listings in the last snapshot."""
     from crawler.commands.report import write_reports
-    from crawler.disclosure import protection_for
+    from crawler.protection import protection_for
     from crawler.report.lan import COUNTIES
     from crawler.report.weekly import visible_runs
     from crawler.report.weeks import week_of
@@ -107,12 +106,14 @@ def _county_report(store, loaded, pdf: bool) -> list[Path]:  # type: ignore[no-u
     if not runs:
         return []
     latest = runs[-1]
-    totals = {i.scope: i.value for i in store.indicators(
+    protection = protection_for(loaded)
+    # chosen by the published counts, as a reader of the overview would choose it
+    totals = {i.scope: protection.published(i) for i in store.indicators(
         snapshot_id=latest.snapshot_id, level="unique", measure="count", breakdown="total")}
     county = max(COUNTIES, key=lambda c: (totals.get(c.scope, 0), c.code))
     week = week_of(datetime.fromisoformat(latest.started_at), loaded.config.schedule.timezone)
-    return write_reports(store, [county], week, protection_for(loaded), loaded.reports_dir,
-                         loaded.browser_executable(), pdf=pdf, cache_dir=loaded.protection_dir)
+    return write_reports(store, [county], week, protection, loaded.reports_dir,
+                         loaded.browser_executable(), pdf=pdf)
 
 
 def _empty(store_url: str) -> None:

@@ -23,9 +23,9 @@ def add(commands: argparse._SubParsersAction) -> None:
         description="Write the indicators of every complete or partial snapshot taken in a "
         "period as tidy tables (one row per snapshot, scope, level, measure, breakdown and "
         "category), a table of what each snapshot did per site, a codebook of every column "
-        "and category, and a README on the method. Small counts are always protected as "
-        "configured under privacy: in adcensus.yaml (threshold suppression, or the cell key "
-        "method); the store keeps the exact counts. Files are written whole or not at all.",
+        "and category, and a README on the method. Every count is published by the cell key "
+        "method (a small, fixed noise per count; docs/PRIVACY.md); the store keeps the exact "
+        "counts. Files are written whole or not at all.",
         epilog="Example: adcensus export --from 2026-01-01 --to 2026-11-30 --format parquet")
     parser.add_argument("--config", type=Path, default=Path("adcensus.yaml"))
     parser.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD",
@@ -46,7 +46,7 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from crawler.config import load_config
-    from crawler.disclosure import protection_for
+    from crawler.protection import protection_for
     from crawler.export import ExportError, Period, Request, export
     from crawler.store import SQLITE, open_store
 
@@ -65,8 +65,7 @@ def run(args: argparse.Namespace) -> int:
         result = export(store, request, protection_for(loaded),
                         sites={s.name: s.kind for s in loaded.sites},
                         window_days=loaded.config.baseline.window_days,
-                        progress=lambda line: print(line, file=sys.stderr),
-                        cache_dir=loaded.protection_dir)
+                        progress=lambda line: print(line, file=sys.stderr))
     print(f"wrote {result.directory}: {result.snapshots} snapshot(s), "
           f"{result.indicator_rows} indicator rows, {result.run_rows} run rows")
     for path in result.files:

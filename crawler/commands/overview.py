@@ -14,7 +14,8 @@ def add(commands: argparse._SubParsersAction) -> None:
         description="Sites, ads vs. profiles, localities, gender, age, orientation, "
         "nationality, language and ethnicity for one snapshot (default: the latest) or a "
         "period, at the unique, distinct and advertiser levels, as counts and shares beside "
-        "the 2020 mapping's figures. Small-cell protection applies. See docs/REPORTS.md.")
+        "the 2020 mapping's figures. Counts are published by the cell key method, as in every "
+        "output. See docs/REPORTS.md.")
     parser.add_argument("--config", type=Path, default=Path("adcensus.yaml"))
     parser.add_argument("--snapshot", metavar="ID", help="a snapshot id (default: the latest)")
     parser.add_argument("--from", dest="start", metavar="DATE",
@@ -31,7 +32,7 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from crawler.config import load_config
-    from crawler.disclosure import protection_for
+    from crawler.protection import protection_for
     from crawler.report.overview import OverviewError, build
     from crawler.report.overview_render import render
     from crawler.store import open_store
@@ -45,8 +46,7 @@ def run(args: argparse.Namespace) -> int:
         raise OverviewError(f"{args.out.parent}: no such directory")
     loaded = load_config(args.config)
     with open_store(loaded.store_url) as store:
-        overview = build(store, protection_for(loaded), args.snapshot, start, end, args.top,
-                         cache_dir=loaded.protection_dir)
+        overview = build(store, protection_for(loaded), args.snapshot, start, end, args.top)
     output = render(overview, args.format)
     if args.out is None:
         sys.stdout.write(output)

@@ -16,8 +16,9 @@ def add(commands: argparse._SubParsersAction) -> None:
         description="The weekly summary for one län, in Swedish, for the county coordinators: "
         "counts for the län and each kommun and ort against last week and the baseline, new "
         "and gone listings, sites, languages, gender, age bands, stated ages under 18, site "
-        "health caveats, trend charts and a method note. Every count is protected against "
-        "small cells (privacy: in adcensus.yaml). Writes a self-contained HTML file and a PDF "
+        "health caveats, trend charts and a method note. Every count is published by the cell "
+        "key method (privacy: in adcensus.yaml); whether a listing stated an age under 18 is "
+        "shown exactly. Writes a self-contained HTML file and a PDF "
         "printed by Chromium into --out (default: <data_dir>/reports).")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--lan", metavar="LÄN",
@@ -34,7 +35,7 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from crawler.config import load_config
-    from crawler.disclosure import protection_for
+    from crawler.protection import protection_for
     from crawler.report import lan
     from crawler.report.weeks import last_complete_week, parse_week
     from crawler.store import open_store
@@ -48,27 +49,22 @@ def run(args: argparse.Namespace) -> int:
     with open_store(loaded.store_url) as store:
         written = write_reports(store, counties, week, protection, out,
                                 None if args.no_pdf else loaded.browser_executable(),
-                                pdf=not args.no_pdf, cache_dir=loaded.protection_dir)
+                                pdf=not args.no_pdf)
     for path in written:
         print(path)
     return 0
 
 
 def write_reports(store, counties, week, protection, out: Path,  # type: ignore[no-untyped-def]
-                  executable: str | None, pdf: bool = True,
-                  cache_dir: Path | None = None) -> list[Path]:
+                  executable: str | None, pdf: bool = True) -> list[Path]:
     from contextlib import nullcontext
 
-    from crawler.protected import Protected
     from crawler.report.html import render
     from crawler.report.pdf import Printer
     from crawler.report.weekly import build
 
-    # one decision per snapshot for every report (and every output: cache_dir); every
-    # report is built before anything is written: a bad week fails all at once
-    protected = Protected(store, protection, cache_dir)
-    pages = [(county, render(build(store, county, week, protection, protected=protected)))
-             for county in counties]
+    # every report is built before anything is written: a bad week fails all at once
+    pages = [(county, render(build(store, county, week, protection))) for county in counties]
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     written = []
     with Printer(executable) if pdf else nullcontext() as printer:

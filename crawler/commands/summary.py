@@ -17,12 +17,11 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from crawler.config import load_config
-    from crawler.disclosure import protection_for
+    from crawler.protection import protection_for
     from crawler.report.console import summary
     from crawler.store import open_store
 
     loaded = load_config(args.config)
     with open_store(loaded.store_url) as store:
-        print(summary(store, protection=protection_for(loaded),
-                      cache_dir=loaded.protection_dir))
+        print(summary(store, protection=protection_for(loaded)))
     return 0

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler import __version__
-from crawler.disclosure import Protection, Shown
 from crawler.errors import AdcensusError
 from crawler.export.codebook import CODEBOOK_COLUMNS, codebook_rows
 from crawler.export.columns import INDICATOR_COLUMNS, RUN_COLUMNS
@@ -17,8 +16,8 @@ from crawler.export.files import FORMATS, WRITERS, staging, write_csv
 from crawler.export.period import Period
 from crawler.export.readme import Contents, readme
 from crawler.export.tables import Frame, indicator_rows, run_rows
-from crawler.protected import Protected
-from crawler.records import RunRecord
+from crawler.protection import Protection, Shown
+from crawler.records import Indicator, RunRecord
 from crawler.store.base import VISIBLE, Store, indicator_key
 
 
@@ -48,11 +47,9 @@ class Result:
 
 def export(store: Store, request: Request, protection: Protection,
            sites: Mapping[str, str] | None = None, window_days: int | None = None,
-           progress: Callable[[str], None] = lambda _: None,
-           cache_dir: Path | None = None) -> Result:
+           progress: Callable[[str], None] = lambda _: None) -> Result:
     """``sites``: site name -> kind of the configured sites (the codebook lists them with
-    those of the exported runs); ``cache_dir``: where decided protections are kept
-    (``crawler.protected``)."""
+    those of the exported runs)."""
     if request.format not in FORMATS:
         raise ExportError(f"unknown format {request.format!r}: use csv or parquet")
     runs = [r for r in store.runs() if r.status != "running"]  # running: not done yet
@@ -71,26 +68,21 @@ def export(store: Store, request: Request, protection: Protection,
     indicators, run_table = Frame(INDICATOR_COLUMNS), Frame(RUN_COLUMNS)
     listed = request.period.runs(runs)  # failed ones too: they show the gaps
     done = 0
-    protected = Protected(store, protection, cache_dir)
     for run in listed:
-        counts: dict[Hashable, int] = {}
+        by_key: dict[Hashable, Indicator] = {}
         shown: dict[Hashable, Shown] = {}
         if run.status in VISIBLE:
             done += 1
             found = store.indicators(snapshot_id=run.snapshot_id)
-            counts = {indicator_key(i): i.value for i in found}
-            try:
-                shown = protected.shown(run, found)
-            except RuntimeError as exc:
-                raise ExportError(f"small-cell protection failed for snapshot "
-                                  f"{run.snapshot_id} ({exc}); nothing was written") from exc
+            by_key = {indicator_key(i): i for i in found}
+            shown = protection.shown(found)
             indicator_rows(indicators, run, found, shown)
             progress(f"snapshot {done} of {len(chosen)}, {run.snapshot_id}: "
-                     f"{len(found)} counts protected")
-        run_rows(run_table, run, counts, shown, protection)
+                     f"{len(found)} counts published")
+        run_rows(run_table, run, by_key, shown, protection)
 
     all_sites = {**(sites or {}), **{s.site: s.kind for r in listed for s in r.sites}}
-    codebook = Frame(CODEBOOK_COLUMNS, codebook_rows(all_sites, protection))
+    codebook = Frame(CODEBOOK_COLUMNS, codebook_rows(all_sites))
     contents = Contents(
         period=request.period.describe(),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -103,7 +95,7 @@ def export(store: Store, request: Request, protection: Protection,
              "what each snapshot did, per site: status, pages, items, errors (counts only)"),
             ("codebook.csv", len(codebook.rows),
              "every column, value, breakdown and category, with its meaning and source"),
-            ("README.md", None, "this file: the method and the small-cell protection"),
+            ("README.md", None, "this file: the method and how counts are protected"),
         ))
 
     out.mkdir(parents=True, exist_ok=True)

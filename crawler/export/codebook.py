@@ -11,15 +11,18 @@ from collections.abc import Iterable, Sequence
 
 import pycountry
 
-from crawler.disclosure import CELL_KEY, MAX_NOISE, SECONDARY, Protection
 from crawler.export.columns import (
-    INDICATOR_COLUMNS, PROTECTION_STATUSES, RUN_COLUMNS, STRING, Column,
+    INDICATOR_COLUMNS,
+    RUN_COLUMNS,
+    STRING,
+    Column,
 )
 from crawler.export.tables import ALL_BREAKDOWNS, REACH
 from crawler.normalise import geography
 from crawler.normalise.codebook import CODEBOOK
 from crawler.normalise.countries import MULTIPLE, OTHER, REGIONS
 from crawler.normalise.person import UNDER_18
+from crawler.protection import FLAG, PERTURBED, STATUSES
 from crawler.records import COUNTY_PREFIX, SCOPE_ALL
 from crawler.sites import SITE_KINDS
 
@@ -93,7 +96,7 @@ REACH_CATEGORIES = ("1", "2", "3", "4+", geography.UNKNOWN)
 UNKNOWN_MEANING = "not stated, or not resolvable without guessing"
 
 
-def codebook_rows(sites: dict[str, str], protection: Protection) -> list[tuple[str, ...]]:
+def codebook_rows(sites: dict[str, str]) -> list[tuple[str, ...]]:
     """``sites``: site name -> kind, for the site breakdown and the scopes."""
     rows: list[tuple[str, ...]] = []
     for name, meaning in (("indicators", "one row per snapshot, scope, level, measure, "
@@ -108,8 +111,8 @@ def codebook_rows(sites: dict[str, str], protection: Protection) -> list[tuple[s
     rows += _values("scope_kind", SCOPE_KIND_MEANINGS)
     rows += _values("level", LEVEL_MEANINGS)
     rows += _values("measure", MEASURE_MEANINGS)
-    rows += _values("protection", _protection_meanings(protection))
-    rows += _values("shown", _marker_meanings(protection))
+    rows += _values("protection", _protection_meanings())
+    rows += _values("shown", _marker_meanings())
     rows += _values("scope", dict(_scopes(sites)))
     for breakdown, (variable, meaning) in BREAKDOWNS.items():
         source = CODEBOOK[variable].source if variable else OWN_SOURCES[breakdown]
@@ -157,7 +160,8 @@ def label(breakdown: str, category: str, sites: dict[str, str]) -> str:
         language = pycountry.languages.get(alpha_2=category)
         return language.name if language else category
     if breakdown == "age_band" and category == UNDER_18:
-        return "a stated age of 10-17: its own flagged indicator, never dropped"
+        return ("a stated age of 10-17: published as a flag (present or not, exact), never "
+                "dropped or perturbed")
     if breakdown == "site":
         return f"a site ({sites.get(category, '')})"
     if breakdown == "site_kind":
@@ -187,22 +191,16 @@ def _values(column: str, meanings: dict[str, str]) -> list[tuple[str, ...]]:
             for value, meaning in meanings.items()]
 
 
-def _protection_meanings(protection: Protection) -> dict[str, str]:
+def _protection_meanings() -> dict[str, str]:
     meanings = {
-        "exact": "shown as stored",
-        "primary": f"hidden: a count from 1 to {protection.threshold - 1}",
-        "secondary": "hidden so that a small count cannot be worked out from the totals",
-        "perturbed": "shown with the cell key method's small fixed noise",
+        PERTURBED: "published with the cell key method's small, fixed noise",
+        FLAG: "a stated age under 18: whether any listing stated one, exactly",
     }
-    assert set(meanings) == set(PROTECTION_STATUSES)
-    used = ("perturbed",) if protection.method == CELL_KEY else ("exact", "primary", "secondary")
-    return {k: v for k, v in meanings.items() if k in used}
+    assert set(meanings) == set(STATUSES)
+    return meanings
 
 
-def _marker_meanings(protection: Protection) -> dict[str, str]:
-    if protection.method == CELL_KEY:
-        return {"a number": f"the count with its noise (at most ±{MAX_NOISE}; zero stays zero)"}
-    return {"a number": "the exact count",
-            protection.marker: f"a count from 1 to {protection.threshold - 1} (value empty)",
-            SECONDARY: "a count hidden so that a small one cannot be worked out (value empty)"}
-
+def _marker_meanings() -> dict[str, str]:
+    return {"a number": "the count with its noise (zero stays zero)",
+            "present": "a listing stated an age under 18 (value empty)",
+            "not present": "no listing stated an age under 18 (value empty)"}

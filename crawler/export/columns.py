@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crawler.protection import STATUSES
 from crawler.records import LEVELS, MEASURES
 from crawler.sites import SITE_KINDS
 
@@ -13,7 +14,6 @@ from crawler.sites import SITE_KINDS
 STRING, TIMESTAMP, INTEGER, BOOLEAN, NUMBER = "string", "timestamp", "integer", "boolean", "number"
 
 SCOPE_KINDS = ("all", "site", "county")
-PROTECTION_STATUSES = ("exact", "primary", "secondary", "perturbed")
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,12 @@ INDICATOR_COLUMNS = (
            "scope", "see the codebook rows of kind breakdown"),
     Column("category", STRING, "the breakdown's category; total for the total row",
            "see the codebook rows of kind category"),
-    Column("value", INTEGER, "the protected count: exact, or with small noise under the cell "
-           "key method; empty when hidden", "integer >= 0, or empty", nullable=True),
-    Column("shown", STRING, "the count as a person reads it: the number, or a marker for a "
-           "hidden count", "a number | <threshold (e.g. <5) | .."),
-    Column("protection", STRING, "how small-cell protection treated the count",
-           " | ".join(PROTECTION_STATUSES)),
-    Column("suppressed", BOOLEAN, "true when the count is hidden (value empty)", "true | false"),
+    Column("value", INTEGER, "the published count: the count with its small, fixed noise "
+           "(the cell key method); empty for a flag", "integer >= 0, or empty", nullable=True),
+    Column("shown", STRING, "the count as a person reads it: the number, or for a stated age "
+           "under 18 whether any listing stated one", "a number | present | not present"),
+    Column("protection", STRING, "perturbed: the cell key method; flag: present or not, exact",
+           " | ".join(STATUSES)),
     Column("comparable", BOOLEAN, "false when the scope's site (or, for all and county scopes, "
            "any site) was unhealthy in this snapshot: a layout change, not a market change",
            "true | false"),
@@ -73,9 +72,9 @@ RUN_COLUMNS = (
     Column("site_status", STRING, "the site's health in this snapshot: ok, unhealthy (its counts "
            "are kept but not comparable) or failed (not counted)", "ok | unhealthy | failed"),
     Column("pages", INTEGER, "pages fetched", "integer >= 0", nullable=True),
-    Column("items", INTEGER, "listings seen (the site's hits), protected like the hits count "
-           "of its scope; empty when hidden", "integer >= 0, or empty", nullable=True),
-    Column("items_shown", STRING, "items as a person reads them", "a number | <threshold | .."),
+    Column("items", INTEGER, "listings seen (the site's hits), published as the hits count "
+           "of its scope", "integer >= 0, or empty", nullable=True),
+    Column("items_shown", STRING, "items as a person reads them", "a number"),
     Column("errors", INTEGER, "failed requests", "integer >= 0", nullable=True),
     Column("error_reasons", STRING, "failed requests by reason code (reason=count; ...)"),
     Column("dropped", INTEGER, "items and pages not counted (no field filled, no link, a list "

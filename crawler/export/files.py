@@ -77,7 +77,7 @@ def _sync_directory(directory: Path) -> None:
 
 def _csv_text(column: Column, value: Any) -> str:
     if value is None:
-        return ""  # an empty field: a hidden count, or no time
+        return ""  # an empty field: the under-18 flag's value, or no time
     if column.type == BOOLEAN:
         return "true" if value else "false"
     return str(value)

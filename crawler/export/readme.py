@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.disclosure import CELL_KEY, MAX_NOISE, SECONDARY, Protection
+from crawler.protection import Protection
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,12 @@ is complete. Text is UTF-8.
 ## Reading the tables
 
 `indicators` is tidy: one row per snapshot, scope, level, measure, breakdown and
-category. `value` is the count to compute with (empty where it is hidden); `shown` is the
-same count as a person reads it ({_shown(protection)}).
+category. `value` is the published count to compute with (empty only for the under-18
+flag); `shown` is the same count as a person reads it ({_shown(protection)}).
 
 A category that has no row was not seen: its count is 0. Totals always have a row.
 
-In the CSV files an empty field is "no value" (a hidden count, an unfinished run). Read
+In the CSV files an empty field is "no value" (a flag, an unfinished run). Read
 them with the types of `codebook.csv`, and do not let a reader turn category codes into
 numbers or missing values: `0180` is a kommun and `NA` is Namibia. With pandas:
 
@@ -112,7 +112,7 @@ baseline.
   `runs` to show the gap.
 - A change of `config_hash` in `runs` means the sites or the counting changed.
 
-## Small counts are protected
+## Counts are protected
 
 {_protection(protection)}
 
@@ -120,7 +120,7 @@ The store keeps the exact counts, for the method and for auditors; an export is 
 for people and always protected. There is no option to export exact counts: whoever
 needs them (an auditor, a method check) reads the store under the operator's rules.
 
-`items` in `runs` is a site's hits count, shown exactly as its indicator row
+`items` in `runs` is a site's hits count, published exactly as its indicator row
 (`scope` = the site, `hits`, `count`, `total`). Pages, failed requests and dropped items
 (pages without items, items without any field) count requests and items that were not
 counted; they are exact.
@@ -134,46 +134,28 @@ docs/METHOD.md, docs/CODEBOOK.md and docs/PRIVACY.md describe the method in full
 
 
 def _shown(p: Protection) -> str:
-    if p.method == CELL_KEY:
-        return "`12`: nothing is hidden under the cell key method"
-    return f"`12`, `{p.marker}`, `{SECONDARY}`"
+    return "`12`, or `present` / `not present` for a stated age under 18"
 
 
 def _protection(p: Protection) -> str:
-    if p.method == CELL_KEY:
-        return f"""Method: **cell key** (the method Statistics Sweden uses for its own tables).
-Every count carries a small noise, at most ±{MAX_NOISE}, drawn from a fixed probability
-table by a key derived from the cell's identity with a secret key (HMAC-SHA-256). The same
-cell gets the same noise in every export and report, so repeating an export or comparing
-two reveals nothing; the noise has mean zero. Zero stays zero. Cells are perturbed on
-their own, so a total need not equal the sum of its parts. Nothing is hidden: `value` is
-always filled and `suppressed` is always false (`protection` is `perturbed`)."""
-    return f"""Method: **threshold suppression**, threshold {p.threshold}.
+    return """Method: **the cell key method**, as Statistics Sweden (from reference year 2025),
+the ONS (Census 2021) and the ABS use it. Every counted unit (a hit, a unique listing, a
+distinct listing, an advertiser) has a record key, a number derived with a secret from
+what identifies it; a count's cell key is the sum of its units' record keys. The
+published count is the exact count plus a small perturbation that a fixed table (the
+p-table) gives for that count and cell key. So:
 
-- `{p.marker}` (`protection` = primary): a count from 1 to {p.threshold - 1}, hidden.
-- `{SECONDARY}` (`protection` = secondary): a count hidden so that a hidden small count
-  cannot be worked out from the totals and the counts that are shown (secondary
-  suppression). It is usually {p.threshold} or more; it may be a small count whose own
-  marker would have pinned it (four `{p.marker}` under a total of 4).
-- a number: the exact count. A zero is shown, except in the rare table where a hidden
-  small count can be worked out from the fact that hidden counts are 1 or more: then
-  zeros beside it are hidden as `{SECONDARY}` too.
+- the same count is the same number in this export, the weekly reports, the overview
+  and the summary, in every run; the same listings counted in two tables give the same
+  number; a count whose listings did not change between two snapshots does not change;
+- nothing is hidden: `value` is always filled (except for the flag below);
+- zero stays zero, and no count is published as 1 or 2 where the default table applies;
+- totals are perturbed like any count and need not equal the sum of their parts;
+  shares are computed from published counts; the perturbation has mean zero.
 
-Secondary suppression is decided once per snapshot, over every count of the snapshot
-and these sums, and every output of adcensus (this export, the weekly reports, the
-overview, the summary) shows a snapshot's counts as that one decision says: a breakdown's
-categories add up to the scope's total (not for languages or trans sub-labels, several or
-none per listing); the sites add up to `all` (where they do: an advertiser on two sites
-is one in `all`); a site's total is its category in the `site` breakdown, and a site kind
-the sum of its sites; an advertiser's reach categories add up to the advertisers; a
-county's total, localities and kommuner equal the `all` scope's cells, and a site's cell
-in a county's `site` breakdown is its own `county` cell for that län. For every hidden
-small count, linear programmes find the least and the greatest value it can take given
-these sums, the shown counts and what the markers say; no hidden small count is pinned
-to one value by them. Two more sums are known gaps: a count is what is new plus what is
-still there (held line by line only: no such sum alone gives a small count away or
-leaves one hidden cell known, but combined with the others a few can be worked out:
-about 6 % of the hidden small counts in adcensus's own test tables), and an earlier
-snapshot's total is
-what is still there plus what is gone (not yet held). Suppression hides; it never
-changes a shown count, so a breakdown with nothing hidden still adds up to its total."""
+The p-table's exact parameters are not published, as the EU's handbook on statistical
+disclosure control advises.
+
+A stated age under 18 (`age_band` = `under-18`) is a safeguarding signal, not a
+statistic: its rows say exactly whether any listing stated one (`shown` = `present` or
+`not present`, `protection` = `flag`, `value` empty), never a perturbed count."""

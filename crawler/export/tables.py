@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.aggregate import BREAKDOWNS
-from crawler.disclosure import Protection, Shown, Table, protect
 from crawler.export.columns import INDICATOR_COLUMNS, RUN_COLUMNS, Column
 from crawler.normalise.geography import COUNTIES
+from crawler.protection import Protection, Shown
 from crawler.records import COUNTY_PREFIX, LEVELS, MEASURES, SCOPE_ALL, Indicator, RunRecord
 from crawler.store.base import indicator_key
 
@@ -64,15 +64,16 @@ def indicator_rows(frame: Frame, run: RunRecord, indicators: Sequence[Indicator]
         frame.rows.append((
             i.snapshot_id, i.taken_at, run.window_id, i.scope, scope_kind(i.scope), i.level,
             i.measure, i.breakdown, i.category, cell.value, cell.text, cell.status,
-            cell.value is None, i.comparable,
+            i.comparable,
         ))
 
 
-def run_rows(frame: Frame, run: RunRecord, counts: Mapping[Hashable, int],
+def run_rows(frame: Frame, run: RunRecord, found: Mapping[Hashable, Indicator],
              shown: Mapping[Hashable, Shown], protection: Protection) -> None:
-    """A snapshot's sites (``counts``: its indicators' values by key). ``items`` is the site's hits count, so it is shown as that
-    indicator is (the same protection, the same marker: two ways of showing one count
-    would give it away); a site with no such indicator (it failed) is protected alone."""
+    """A snapshot's sites (``found``: its indicators by key). ``items`` is the site's hits
+    count, so it is published as that indicator is (two noisy copies of one count could be
+    averaged); a site with no such indicator (it failed) is published under a cell key of
+    its name."""
     assert frame.columns == RUN_COLUMNS
     head = (run.snapshot_id, run.started_at, run.finished_at or None, run.status, run.reason,
             run.window_id, run.is_baseline, run.config_hash, run.code_version)
@@ -81,19 +82,17 @@ def run_rows(frame: Frame, run: RunRecord, counts: Mapping[Hashable, int],
         return
     for site in run.sites:
         key = (run.snapshot_id, site.site, "hits", "count", "total", "total")
-        if counts.get(key) == site.items:
+        hits = found.get(key)
+        if hits is not None and hits.value == site.items:
             items = shown[key]
         else:
-            items = _alone(key, site.items, protection)
+            items = protection.cell(Indicator(run.snapshot_id, run.started_at, site.site,
+                                              "hits", "count", "total", "total", site.items))
         frame.rows.append((
             *head, site.site, site.kind, site.status, site.pages, items.value, items.text,
             sum(site.errors.values()), _reasons(site.errors), sum(site.dropped.values()),
             _reasons(site.dropped), site.duration_s,
         ))
-
-
-def _alone(key: Hashable, value: int, protection: Protection) -> Shown:
-    return protect(Table({key: value}), protection)[key]
 
 
 def _reasons(counts: Mapping[str, int]) -> str:

@@ -1,6 +1,6 @@
 """Charts for the reports, drawn with matplotlib as SVG text to embed in the HTML (no
-file, no external asset). They plot protected values only: a week whose count is hidden
-is a gap in the line and is said so under the chart."""
+file, no external asset). They plot published values only (crawler/protection.py); a week
+without a snapshot is a gap in the line."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "adcensus",
 
 
 def trend(labels: Sequence[str], values: Sequence[int | None], title: str) -> str:
-    """A line over weeks; None is a gap (no snapshot, or a protected count)."""
+    """A line over weeks; None is a gap (a week without a snapshot)."""
     fig, ax = plt.subplots(figsize=(6.4, 2.6), dpi=100)
     xs = list(range(len(labels)))
     ys = [float("nan") if v is None else v for v in values]
@@ -38,7 +38,7 @@ def trend(labels: Sequence[str], values: Sequence[int | None], title: str) -> st
 
 
 def bars(labels: Sequence[str], values: Sequence[int | None], title: str) -> str:
-    """Horizontal bars, largest on top; a protected count is drawn as an empty bar."""
+    """Horizontal bars, largest on top."""
     fig, ax = plt.subplots(figsize=(6.4, 0.45 + 0.28 * max(len(labels), 1)), dpi=100)
     ys = list(range(len(labels)))[::-1]
     ax.barh(ys, [v or 0 for v in values], color=INK, height=0.6)

@@ -1,15 +1,13 @@
 """A readable terminal summary of the latest snapshots: counts per site and locality,
 new and gone against the baseline. Read from the store, so it shows what was kept, with
-small-cell protection (crawler/disclosure.py) over every count it prints."""
+every count it prints published by the cell key method (crawler/protection.py)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
-from pathlib import Path
 
-from crawler.disclosure import Protection, Shown
-from crawler.protected import Protected
+from crawler.protection import Protection, Shown
 from crawler.records import SCOPE_ALL, Indicator, RunRecord
 from crawler.store.base import Store, indicator_key
 
@@ -20,11 +18,8 @@ NOTE = ("hits: items seen; unique: exact copies removed (the 2020 definition); d
         "baseline.")
 
 
-def summary(store: Store, top_localities: int = 10, protection: Protection | None = None,
-            cache_dir: Path | None = None) -> str:
-    """The summary; ``protection`` defaults to threshold suppression at 5. Counts are
-    shown as the snapshot's shared protection decides (crawler/protected.py)."""
-    protection = protection or Protection()
+def summary(store: Store, protection: Protection, top_localities: int = 10) -> str:
+    """The summary of the latest snapshot, every count as ``protection`` publishes it."""
     done = [r for r in store.runs() if r.status in ("complete", "partial")]
     if not done:
         return "No complete snapshot in the store yet."
@@ -33,7 +28,7 @@ def summary(store: Store, top_localities: int = 10, protection: Protection | Non
     totals = store.indicators(snapshot_id=latest.snapshot_id, breakdown="total")
     localities = store.indicators(snapshot_id=latest.snapshot_id, scope=SCOPE_ALL,
                                   level="unique", breakdown="locality")
-    shown = Protected(store, protection, cache_dir).shown(latest, [*totals, *localities])
+    shown = protection.shown([*totals, *localities])
     lines = [_heading(latest, baseline), ""]
     lines += _site_table(totals, latest, shown)
     lines += ["", f"Top localities, unique listings (all sites, snapshot {latest.snapshot_id}):"]
@@ -92,12 +87,10 @@ def _localities(localities: list[Indicator], top: int,
     new = {i.category: indicator_key(i) for i in localities if i.measure == "new_vs_baseline"}
     lines = [f"  {'locality':<20} {'unique':>7} {'new':>7}"]
 
-    # chosen and ordered by what is shown, hidden counts last by name: a place in the top
-    # by the exact count would bound a hidden count (at least the largest shown count left
-    # out), or give away the sign of a cell's noise
-    def order(i: Indicator) -> tuple[bool, int, str]:
-        value = shown[indicator_key(i)].value
-        return (value is None, -(value or 0), i.category)
+    # chosen and ordered by what is published: a place in the top by the exact count would
+    # give away the sign of a cell's noise
+    def order(i: Indicator) -> tuple[int, str]:
+        return (-(shown[indicator_key(i)].value or 0), i.category)
 
     ranked = sorted((i for i in localities if i.measure == "count"), key=order)[:top]
     for i in ranked:

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from crawler import __version__
-from crawler.disclosure import CELL_KEY, MAX_NOISE, SECONDARY, Protection
 from crawler.report import charts, swedish
 from crawler.report.weekly import WeeklyReport
 
@@ -21,15 +20,11 @@ _ENV = Environment(loader=PackageLoader("crawler.report", "templates"),
                    trim_blocks=True, lstrip_blocks=True)
 
 
-def legend(protection: Protection) -> str:
-    """The small-cell legend, in Swedish."""
-    if protection.method == CELL_KEY:
-        return (f"Varje siffra har ett litet, fast brus (högst ±{MAX_NOISE}) enligt "
-                "cellnyckelmetoden som SCB använder, så att ingen enskild annons kan pekas ut. "
-                "Samma siffra får alltid samma brus, och totaler summerar inte exakt.")
-    return (f"{protection.marker} betyder 1–{protection.threshold - 1} annonser. "
-            f"{SECONDARY} betyder en siffra som döljs så att en liten siffra inte kan räknas "
-            "fram ur totalerna. En ändring visas inte när någon av siffrorna är dold (–).")
+# the p-table's parameters stay out of outputs meant for people (crawler/protection.py)
+LEGEND = ("Varje siffra har ett litet, fast brus enligt cellnyckelmetoden, som SCB använder "
+          "för befolkningsstatistiken, så att ingen enskild annons kan pekas ut. Samma "
+          "annonser ger alltid samma siffra, i varje rapport och varje vecka. Totaler har "
+          "ett eget brus och är inte exakt summan av sina delar.")
 
 
 def render(report: WeeklyReport, generated: datetime | None = None) -> str:
@@ -56,5 +51,5 @@ def render(report: WeeklyReport, generated: datetime | None = None) -> str:
         baseline_day=swedish.day(baseline.date()),
         generated=f"{swedish.day(generated.date())} kl. {generated:%H:%M}",
         site_count=len(report.snapshot.sites),
-        level_note=swedish.LEVEL_NOTE, legend=legend(report.protection),
+        level_note=swedish.LEVEL_NOTE, legend=LEGEND,
     )

@@ -1,12 +1,10 @@
 """The national overview: the tables of the 2020 mapping (Jämställdhetsmyndigheten, report
 2021:23) for one snapshot or a period, read from a store.
 
-Pure core: a Store in, an ``Overview`` out. Every number in an Overview is a protected one
-(crawler/disclosure.py) or is computed from protected ones only, so whatever renders it
-(overview_render.py: text, HTML, CSV) cannot show a count that protection hid. Each
-snapshot's cells are shown as its one shared protection decides (crawler/protected.py),
-whether the snapshot is shown alone, as part of a period, or by another output: two
-outputs of one snapshot hide the same cells.
+Pure core: a Store in, an ``Overview`` out. Every number in an Overview is a published
+one (crawler/protection.py) or is computed from published ones only, so whatever renders
+it (overview_render.py: text, HTML, CSV) cannot show an exact count; a cell is the same
+number here as in every other output.
 """
 
 from __future__ import annotations
@@ -14,15 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-from crawler.disclosure import Protection
 from crawler.errors import AdcensusError
 from crawler.normalise.geography import ABROAD
-from crawler.protected import Protected
-from crawler.records import SCOPE_ALL, Indicator, RunRecord, is_site_scope
+from crawler.normalise.person import UNDER_18
+from crawler.protection import PERTURBED, Protection, flag
+from crawler.records import COUNTY_PREFIX, SCOPE_ALL, Indicator, RunRecord, is_site_scope
 from crawler.report.overview_tables import (
-    HIDDEN_SHARE,
     LEVELS,
     SITE_KINDS,
     UNKNOWN,
@@ -119,13 +115,18 @@ def _wanted(store: Store, snapshot_id: str) -> list[Indicator]:
     return out
 
 
-def snapshot_cells(protected: Protected, run: RunRecord) -> SnapshotCells:
-    """The snapshot's cells as every output shows them (crawler/protected.py)."""
-    indicators = _wanted(protected.store, run.snapshot_id)
-    shown = protected.shown(run, indicators)
+def snapshot_cells(store: Store, protection: Protection, run: RunRecord) -> SnapshotCells:
+    """The snapshot's cells as every output publishes them, and its under-18 flags."""
+    indicators = _wanted(store, run.snapshot_id)
+    shown = protection.shown(indicators)
     comparable = all(i.comparable for i in indicators if i.scope == SCOPE_ALL)
     scopes = tuple(sorted({i.scope for i in indicators if is_site_scope(i.scope)}))
-    return SnapshotCells(run, shown, comparable, scopes)
+    minors = [i for i in store.indicators(snapshot_id=run.snapshot_id, level="unique",
+                                          measure="count", breakdown="age_band")
+              if i.category == UNDER_18 and not i.scope.startswith(COUNTY_PREFIX)]
+    under_18 = {scope: flag(i for i in minors if i.scope == scope)
+                for scope in (SCOPE_ALL, *scopes)}
+    return SnapshotCells(run, shown, comparable, scopes, under_18)
 
 
 # --- a period -------------------------------------------------------------------------------
@@ -195,13 +196,9 @@ def period_unique(all_cells: Sequence[SnapshotCells]) -> tuple[OverviewTable | N
                 (text("all unique listings" if n == 0 else "new vs. previous"), count(part)),
                 "snapshot", c.run.snapshot_id)
             for n, (c, part) in enumerate(zip(all_cells, parts))]
-    # a sum of shown counts only: with a hidden part, the sum would give it away
-    if all(p.value is not None for p in parts):
-        total_value = sum(p.value for p in parts)  # type: ignore[misc]
-        total = Value(str(total_value), total_value,
-                      "perturbed" if any(p.status == "perturbed" for p in parts) else "exact")
-    else:
-        total = Value(HIDDEN_SHARE, None, "hidden")
+    # a sum of published counts
+    total_value = sum(p.value or 0 for p in parts)
+    total = Value(str(total_value), total_value, PERTURBED)
     rows.append(Row("total", "over the period", (text(""), total), "total"))
     return OverviewTable("period_unique", "Unique listings over the period (2020 style)",
                          columns, tuple(rows), (
@@ -226,11 +223,9 @@ SHARE_NOTE = ("% stated: share of the listings that state the variable, as the 2
 
 
 def build(store: Store, protection: Protection, snapshot_id: str | None = None,
-          start: date | None = None, end: date | None = None, top: int = 20,
-          cache_dir: Path | None = None) -> Overview:
+          start: date | None = None, end: date | None = None, top: int = 20) -> Overview:
     runs = choose(store, snapshot_id, start, end)
-    protected = Protected(store, protection, cache_dir)
-    all_cells = [snapshot_cells(protected, run) for run in runs]
+    all_cells = [snapshot_cells(store, protection, run) for run in runs]
     cells = all_cells[-1]
     run = cells.run
     tables: list[OverviewTable] = []
@@ -265,7 +260,8 @@ def build(store: Store, protection: Protection, snapshot_id: str | None = None,
             "among those stating a gender here, \"% stated\" runs a little lower."]),
         composition(cells, "age_band", "Age bands", fixed=True, notes=[
             "2020: mean 27, median 26 years; adcensus counts bands, not ages one by one. "
-            "under-18: a stated age under 18, flagged for follow-up, never verified."]),
+            "under-18: whether any listing stated an age under 18, shown exactly as present "
+            "or not (a safeguarding signal, never a perturbed count), never verified."]),
         composition(cells, "orientation", "Sexual orientation", notes=[
             "2020: shares of heterosexual, bisexual and homosexual; \"other\" is new."]),
         composition(cells, "nationality", f"Nationality, the {top} largest", top=top, notes=[
@@ -276,8 +272,7 @@ def build(store: Store, protection: Protection, snapshot_id: str | None = None,
             f"{_nonzero(cells, 'ethnicity')} labels stated (2020: 28)."]),
     ]
     notes.append(protection.legend())
-    notes.append("A share is shown only when its count and its base are both shown "
-                 f"(else {HIDDEN_SHARE}).")
+    notes.append("Shares are computed from the published counts.")
     return Overview(
         title="National overview" + (f", {period[0]} to {period[1]}" if period
                                      else f", snapshot {run.snapshot_id}"),
@@ -306,8 +301,8 @@ def _kinds_note(run: RunRecord) -> str:
 
 
 def _nonzero(cells: SnapshotCells, breakdown: str) -> int:
-    """Categories with listings, as far as the shown cells tell (a hidden count is never
-    zero; a noisy zero is counted as zero)."""
+    """Categories with listings, as far as the published cells tell (a small count
+    published as zero is counted as zero)."""
     return sum(1 for c in cells.categories(breakdown) if c not in (UNKNOWN, ABROAD)
                and (s := cells.cell("unique", breakdown, c)) is not None
-               and (s.value is None or s.value > 0))
+               and (s.value or 0) > 0)

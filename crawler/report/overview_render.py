@@ -106,7 +106,7 @@ thead th { background: #f3f3f3; font-weight: 600; }
 tbody th { text-align: left; font-weight: normal; }
 tr.detail th { padding-left: 1.6rem; color: #555; }
 tr.stated, tr.total { font-weight: 600; } tr.stated th, tr.total th { font-weight: 600; }
-td.primary, td.secondary, td.hidden { color: #888; }
+td.flag { font-weight: 600; }
 td.reference { color: #555; font-style: italic; }
 p.note { font-size: 0.9rem; color: #444; max-width: 60rem; }
 footer { margin-top: 2rem; font-size: 0.9rem; color: #444; }
@@ -155,8 +155,8 @@ CSV_FIELDS = ("snapshot_id", "table", "row", "label", "row_kind", "column", "lev
 
 
 def to_csv(overview: Overview) -> str:
-    """One tidy file: a line per shown cell. ``value`` is the shown number (empty when the
-    cell is hidden or is text); ``text`` is what a person reads ("<5", "..", "12")."""
+    """One tidy file: a line per shown cell. ``value`` is the published number (empty when
+    the cell is text or a flag); ``text`` is what a person reads ("12", "present")."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)

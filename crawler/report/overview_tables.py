@@ -2,8 +2,9 @@
 cell shows (counts, shares, the 2020 figures), the tables (sites, ads vs. profiles, stated
 variables, localities, gender, ...), and the table model that overview_render.py lays out.
 
-Every value here is a shown (protected) count, or is computed from shown counts only: a
-share, a difference. None of them can give away a count that protection hid.
+Every value here is a published count (crawler/protection.py), or is computed from
+published counts only: a share, a difference. The one exact value is the under-18 flag,
+present or not.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
-from crawler.disclosure import Shown
 from crawler.normalise.codebook import CODEBOOK
 from crawler.normalise.geography import ABROAD
+from crawler.normalise.person import UNDER_18
+from crawler.protection import PERTURBED, Flag, Shown
 from crawler.records import SCOPE_ALL, RunRecord
 
 UNKNOWN = "unknown"
@@ -21,7 +23,6 @@ LEVELS = ("unique", "distinct", "advertisers")  # what the composition tables co
 # counts derived from shown ones; the brackets keep them apart from every codebook category
 STATED = "(stated)"  # a breakdown's total minus its "unknown"
 NO_LABEL = "(no sub-label)"  # trans listings that state no sub-label
-HIDDEN_SHARE = ".."
 NOT_APPLICABLE = "-"
 SITE_KINDS = ("ad_board", "profile_directory", "sugardating")
 CODEBOOK_NAME = {"language": "languages"}  # the codebook calls the variable "languages"
@@ -54,7 +55,7 @@ REFERENCE_COUNTS: Mapping[str, Mapping[str, int]] = {
 REFERENCE_RANKS = {"gender_detail": {"trans-ts-tv": 1, "transsexual-pre-op": 2, "shemale": 3,
                                      "ts-tv": 4}}
 
-ZERO = Shown(0, "0", "exact")  # a category not seen beside a total that was
+ZERO = Shown(0, "0", PERTURBED)  # a category not seen beside a total that was
 
 
 # --- the model that renderers read -------------------------------------------------------
@@ -67,7 +68,7 @@ class Value:
 
     text: str
     number: float | None = None
-    status: str = "exact"  # exact, perturbed, primary, secondary, hidden, na, reference, text
+    status: str = PERTURBED  # perturbed, flag, hidden, na, reference, share, text
     statistic: str = ""
 
 
@@ -111,6 +112,14 @@ class SnapshotCells:
     shown: Mapping[Hashable, Shown]
     comparable: bool = True
     site_scopes: tuple[str, ...] = ()
+    under_18: Mapping[str, Flag] | None = None  # by scope: a listing stated an age under 18
+
+    def flag(self, scope: str = SCOPE_ALL) -> Value:
+        if self.under_18 is None or scope not in self.under_18:
+            return NA
+        # statistic "flag" wherever it stands (a count column of the age_band table
+        # too), so the tidy CSV never labels "present" a count
+        return Value(str(self.under_18[scope]), None, "flag", "flag")
 
     def cell(self, level: str, breakdown: str = "total", category: str = "total",
              scope: str = SCOPE_ALL, measure: str = "count") -> Shown | None:
@@ -138,18 +147,13 @@ class SnapshotCells:
 
 
 def difference(whole: Shown | None, parts: Sequence[Shown | None]) -> Shown | None:
-    """A count derived from shown counts only (the stated ones: all minus "not stated"), so
-    it tells nothing they do not: hidden when any of them is hidden. Deriving it, rather
-    than protecting it as a cell of its own, spares the table a line that would hide more
-    (with "not stated" small, a published stated count would cost a category)."""
+    """A count derived from published counts only (the stated ones: all minus "not
+    stated"), so it tells nothing they do not."""
     if whole is None or any(p is None for p in parts):
         return None
-    if whole.value is None or any(p.value is None for p in parts):  # type: ignore[union-attr]
-        return Shown(None, HIDDEN_SHARE, "hidden")
-    # noisy counts (cell key method) may make the difference negative: no count is
-    value = max(0, whole.value - sum(p.value for p in parts))  # type: ignore[union-attr,misc]
-    noisy = any(s.status == "perturbed" for s in (whole, *parts))  # type: ignore[union-attr]
-    return Shown(value, str(value), "perturbed" if noisy else "exact")
+    # perturbed counts may make the difference negative: no count is
+    value = max(0, (whole.value or 0) - sum(p.value or 0 for p in parts))  # type: ignore[union-attr]
+    return Shown(value, str(value), PERTURBED)
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -161,12 +165,9 @@ def count(shown: Shown | None) -> Value:
 
 
 def share(part: Shown | None, base: Shown | None, statistic: str = "") -> Value:
-    """A share in percent, from shown counts only: hidden when either is hidden, so no
-    share gives away a count that protection hid (part = share x base)."""
-    if part is None or base is None:
+    """A share in percent, of published counts."""
+    if part is None or base is None or part.value is None or base.value is None:
         return NA
-    if part.value is None or base.value is None:
-        return Value(HIDDEN_SHARE, None, "hidden", statistic)
     if base.value == 0:
         return Value(NOT_APPLICABLE, None, "na", statistic)
     percent = round(100 * part.value / base.value, 1)
@@ -194,16 +195,15 @@ def reference(breakdown: str, category: str) -> Value:
 
 def _order(cells: SnapshotCells, breakdown: str, categories: Sequence[str],
            fixed: bool) -> list[str]:
-    """Largest shown unique count first, hidden counts last (by name): a place in a ranking
-    by exact counts would bound a hidden one."""
+    """Largest published unique count first, then by name: a place in a ranking by exact
+    counts would give away the sign of a cell's perturbation."""
     if fixed:
         order = {c: n for n, c in enumerate(_codebook_order(breakdown))}
         return sorted(categories, key=lambda c: (order.get(c, len(order)), c))
 
-    def rank(category: str) -> tuple[bool, float, str]:
+    def rank(category: str) -> tuple[float, str]:
         shown = cells.cell("unique", breakdown, category)
-        value = shown.value if shown is not None else None
-        return (value is None, -(value or 0), category)
+        return (-((shown.value or 0) if shown is not None else 0), category)
 
     return sorted(categories, key=rank)
 
@@ -255,7 +255,8 @@ def composition(cells: SnapshotCells, breakdown: str, title: str, *, top: int | 
     state it and of all; then "unknown", the stated count and all listings."""
     has_stated = breakdown != "site_kind"
     columns = _composition_columns(has_stated)
-    present = [c for c in cells.categories(breakdown) if c not in (UNKNOWN, ABROAD)]
+    # a stated age under 18 is a flag, not a count (protection.flag): its own row below
+    present = [c for c in cells.categories(breakdown) if c not in (UNKNOWN, ABROAD, UNDER_18)]
     if breakdown == "site_kind":
         present = sorted(set(present) | {k for k in SITE_KINDS
                                          if any(s.kind == k for s in cells.run.sites)})
@@ -270,6 +271,9 @@ def composition(cells: SnapshotCells, breakdown: str, title: str, *, top: int | 
         rows.append(Row(category, label, _row_values(cells, columns, breakdown, category)))
         if breakdown == "gender" and category == "trans":
             rows += _trans_labels(cells, columns)
+    if breakdown == "age_band":
+        rows.append(Row(UNDER_18, "under-18 stated (exact)", tuple(
+            cells.flag() if c.statistic == "count" else NA for c in columns), "flag"))
     if breakdown == "locality" and ABROAD in cells.categories(breakdown):
         rows.append(Row(ABROAD, "abroad (outside Sweden)",
                         _row_values(cells, columns, breakdown, ABROAD)))
@@ -310,6 +314,7 @@ def sites_table(cells: SnapshotCells) -> OverviewTable:
                *(Column(level, level, level=level) for level in ("hits", "unique")),
                Column("unique_pct_all", "% all", level="unique", statistic="share_of_all"),
                *(Column(level, level, level=level) for level in ("distinct", "advertisers")),
+               Column("under_18", "under-18", statistic="flag"),
                Column("status", "status", statistic="text"))
     runs = {s.site: s for s in cells.run.sites}
     rows = []
@@ -321,6 +326,8 @@ def sites_table(cells: SnapshotCells) -> OverviewTable:
         for column in columns[1:-1]:
             if not counted:
                 values.append(NA)
+            elif column.statistic == "flag":
+                values.append(cells.flag(site))
             elif column.statistic == "share_of_all":
                 values.append(share(cells.cell("unique", scope=site), cells.cell("unique")))
             else:
@@ -329,12 +336,14 @@ def sites_table(cells: SnapshotCells) -> OverviewTable:
         values.append(text(note.get(status, status)))
         rows.append(Row(site, site, tuple(values), "site"))
     total = [text("")] + [share(cells.cell("unique"), cells.cell("unique"))
-                          if c.statistic == "share_of_all" else count(cells.cell(c.level))
+                          if c.statistic == "share_of_all" else cells.flag()
+                          if c.statistic == "flag" else count(cells.cell(c.level))
                           for c in columns[1:-1]] + [text("")]
     rows.append(Row("all", "all sites", tuple(total), "total"))
     return OverviewTable("sites", "Sites", columns, tuple(rows), (
         "An advertiser on several sites counts once on each, and once in \"all sites\": "
-        "the advertisers column does not add up.",))
+        "the advertisers column does not add up.",
+        "under-18: whether any listing stated an age under 18, exactly (never perturbed).",))
 
 
 def stated_table(cells: SnapshotCells) -> OverviewTable:

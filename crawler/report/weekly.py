@@ -3,9 +3,10 @@
 The week's snapshot is the last complete or partial one taken in the week (local time);
 "last week" is the last one of the week before; the baseline is the first snapshot of the
 week's baseline window. Every count is read from the county's scope (every site's
-listings whose stated locality lies in the län) and goes through small-cell protection
-as one table, so a hidden count cannot be worked out from the totals beside it, and a
-difference of two counts is shown only when both are.
+listings whose stated locality lies in the län) and is published by the cell key method
+(crawler/protection.py), as every other output publishes the same cell; a difference of
+two counts is a difference of published counts. Whether a listing stated an age under 18
+is shown exactly, as present or not.
 
 Pure core: no HTML here (crawler/report/html.py draws it).
 """
@@ -16,9 +17,8 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from crawler.disclosure import Protection, Shown
 from crawler.errors import AdcensusError
-from crawler.protected import Protected
+from crawler.protection import PERTURBED, Flag, Protection, Shown, flag
 from crawler.records import Indicator, RunRecord
 from crawler.report import swedish
 from crawler.report.lan import County
@@ -74,7 +74,7 @@ class WeeklyReport:
     languages: list[Row] = field(default_factory=list)
     genders: list[Row] = field(default_factory=list)
     age_bands: list[Row] = field(default_factory=list)
-    under_18: Shown | None = None
+    under_18: Flag = Flag(False)
     comparable: bool = True
     caveats: list[str] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
@@ -100,10 +100,7 @@ def snapshot_of(runs: Sequence[RunRecord], week: Week) -> RunRecord | None:
 
 
 def build(store: Store, county: County, week: Week, protection: Protection,
-          trend_weeks: int = TREND_WEEKS, protected: Protected | None = None) -> WeeklyReport:
-    """``protected``: the snapshots' shared protection (one for every report of a run,
-    so each snapshot is decided once); made here when not given."""
-    protected = protected or Protected(store, protection)
+          trend_weeks: int = TREND_WEEKS) -> WeeklyReport:
     runs = visible_runs(store)
     if not runs:
         raise AdcensusError("the store holds no complete snapshot yet: take one with "
@@ -128,7 +125,7 @@ def build(store: Store, county: County, week: Week, protection: Protection,
     # one series query for the trend (on Elasticsearch every call costs a round trip)
     wanted = {run.snapshot_id for _, run in trend_runs if run is not None}
     trend_totals = [Indicator(p.snapshot_id, p.taken_at, scope, "unique", "count", "total",
-                              "total", p.value, p.comparable)
+                              "total", p.value, p.comparable, p.cell_key)
                     for p in store.series(scope, "unique", "count", "total", "total",
                                           since=_utc(trend_runs[0][0].start),
                                           until=_utc(week.end))
@@ -138,15 +135,7 @@ def build(store: Store, county: County, week: Week, protection: Protection,
             f"snapshot {snapshot.snapshot_id} holds no counts per län (taken before county "
             "scopes were counted): take a new snapshot")
 
-    # the cells it shows as every output shows them (crawler/protected.py): a report that
-    # protected only its own cells could show one that another output hides
-    shown: dict[Hashable, Shown] = {}
-    by_run: dict[str, list[Indicator]] = {}
-    for i in (*now, *before, *base, *trend_totals):
-        by_run.setdefault(i.snapshot_id, []).append(i)
-    for run in runs:
-        if run.snapshot_id in by_run:
-            shown.update(protected.shown(run, by_run[run.snapshot_id]))
+    shown: dict[Hashable, Shown] = protection.shown([*now, *before, *base, *trend_totals])
     report = WeeklyReport(county, week, snapshot, last_week, baseline, protection)
     cell = _Cells(shown, snapshot, last_week,
                   baseline if baseline.snapshot_id != snapshot.snapshot_id else None, scope)
@@ -163,9 +152,12 @@ def build(store: Store, county: County, week: Week, protection: Protection,
     report.site_kinds = cell.rows("site_kind", present, lambda k: swedish.SITE_KIND.get(k, k))
     report.languages = cell.rows("language", present, swedish.language)
     report.genders = cell.rows("gender", present, lambda g: swedish.GENDER.get(g, g))
-    report.age_bands = cell.rows("age_band", present, lambda a: swedish.AGE_BAND.get(a, a),
-                                 order=list(swedish.AGE_BAND))
-    report.under_18 = cell.one(snapshot, "unique", "count", "age_band", UNDER_18) or Shown(0, "0", "exact")
+    # a stated age under 18 is the flag of its own box, never a count in the table
+    report.age_bands = [r for r in cell.rows("age_band", present,
+                                             lambda a: swedish.AGE_BAND.get(a, a),
+                                             order=list(swedish.AGE_BAND)) if r.key != UNDER_18]
+    report.under_18 = flag(i for i in now if i.level == "unique" and i.measure == "count"
+                           and i.breakdown == "age_band" and i.category == UNDER_18)
     report.comparable = all(i.comparable for i in now if i.breakdown == "total")
     report.caveats = _caveats(snapshot, last_week, report.comparable)
     report.trend = [TrendPoint(w, cell.one(run, "unique", "count", "total", "total")
@@ -187,7 +179,7 @@ class _Cells:
 
     def row(self, key: str, breakdown: str, category: str, label: str,
             level: str = "unique") -> Row:
-        zero = Shown(0, "0", "exact")
+        zero = Shown(0, "0", PERTURBED)
         return Row(key, label,
                    self.one(self.snapshot, level, "count", breakdown, category) or zero,
                    self._or_zero(self.last_week, level, breakdown, category),
@@ -198,16 +190,16 @@ class _Cells:
         rows = [self.row(c, breakdown, c, label(c)) for c in present.get(breakdown, ())]
         if order is not None:
             return sorted(rows, key=lambda r: order.index(r.key) if r.key in order else len(order))
-        # largest first by what is shown (a hidden count sorts as its marker says), then name;
-        # "unknown" last, as a reader expects
-        return sorted(rows, key=lambda r: (r.key in ("unknown", "abroad"), -_rank(r.now), r.label))
+        # largest first by what is published, then name; "unknown" last, as a reader expects
+        return sorted(rows, key=lambda r: (r.key in ("unknown", "abroad"), -(r.now.value or 0),
+                                           r.label))
 
     def _or_zero(self, run: RunRecord | None, level: str, breakdown: str,
                  category: str) -> Shown | None:
         if run is None:
             return None
         # a category absent from a snapshot was counted as zero there
-        return self.one(run, level, "count", breakdown, category) or Shown(0, "0", "exact")
+        return self.one(run, level, "count", breakdown, category) or Shown(0, "0", PERTURBED)
 
 
 def _categories(*snapshots: Sequence[Indicator]) -> dict[str, set[str]]:
@@ -219,17 +211,11 @@ def _categories(*snapshots: Sequence[Indicator]) -> dict[str, set[str]]:
     return present
 
 
-def _rank(shown: Shown) -> float:
-    if shown.value is not None:
-        return shown.value
-    return 0.5 if shown.status == "primary" else 1.0  # "<5" is 1..4; ".." at least 1
-
-
 def _difference(now: Shown, then: Shown | None) -> str:
     if then is None:
         return ""
     if now.value is None or then.value is None:
-        return "–"  # one of them is protected: so is their difference
+        return "–"
     return swedish.signed(now.value - then.value)
 
 
