@@ -224,7 +224,7 @@ class LoadedConfig:
 
     def config_hash(self) -> str:
         payload = {
-            # when and how snapshots are scheduled, and how outputs protect small cells,
+            # when and how snapshots are scheduled, and how outputs publish counts,
             # do not change what they count
             "config": self.config.model_dump(mode="json", exclude={"schedule", "privacy"}),
             "sites": [s.model_dump(mode="json") for s in self.sites],

@@ -122,3 +122,25 @@ def test_a_window_that_ended_and_an_overdue_job_are_warned(config: Path) -> None
     assert main(["schedule", "add", "weekly", "--config", str(config)]) == 0
     status = gather(loaded(config), now=NOW + timedelta(days=8))
     assert any("is `adcensus serve` running?" in w for w in status.warnings)
+
+
+def test_a_sites_items_are_its_hits_count_as_every_output_publishes_it(config: Path) -> None:
+    from crawler.protection import protection_for
+
+    cfg = loaded(config)
+    taken = datetime(2026, 3, 2, 6, tzinfo=UTC)
+    with open_store(cfg.store_url) as store:
+        snap = Snapshot(store, KeyRing(cfg.keys_dir), 30, "h", now=taken)
+        snap.begin()
+        # one hit: the cell key method never publishes a 1, so the exact count cannot pass
+        snap.finish({"annonstavlan": listings("a")},
+                    [SiteRun("annonstavlan", "ad_board", "ok", pages=2, items=1)], finished=taken)
+        hits = store.indicators(snapshot_id=snap.snapshot_id, scope="annonstavlan",
+                                level="hits", measure="count", breakdown="total")[0]
+    published = protection_for(cfg).published(hits)
+    assert hits.value == 1 and published != 1
+    status = gather(cfg, now=taken + timedelta(hours=1))
+    assert status.items[snap.snapshot_id, "annonstavlan"] == str(published)
+    line = next(line for line in render(status, "x.yaml").splitlines()
+                if "annonstavlan" in line and "pages" in line)
+    assert f"{published:>7} items" in line

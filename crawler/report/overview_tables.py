@@ -62,13 +62,13 @@ ZERO = Shown(0, "0", PERTURBED)  # a category not seen beside a total that was
 
 @dataclass(frozen=True, slots=True)
 class Value:
-    """What one table cell shows. ``number`` is the shown count or share (percent), None
-    when hidden or not applicable; ``statistic`` overrides the column's (a trans sub-label's
+    """What one table cell shows. ``number`` is the published count or share (percent),
+    None for text, a flag or what does not apply; ``statistic`` overrides the column's (a trans sub-label's
     share is of trans listings, not of those stating a gender)."""
 
     text: str
     number: float | None = None
-    status: str = PERTURBED  # perturbed, flag, hidden, na, reference, share, text
+    status: str = PERTURBED  # perturbed, flag, na, reference, share, text
     statistic: str = ""
 
 
