@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.store.sqlite_pages import unused_space
+
 HEX_RUN = re.compile(rb"[0-9a-f]{64,}")
 _SQLITE_CLASSES = {"TEXT": ("text",), "INTEGER": ("integer",), "REAL": ("real", "integer")}
 
@@ -212,20 +214,24 @@ def live_digests(path: Path) -> set[bytes]:
 
 
 def _sqlite_residue(found: Inspection) -> None:
-    """Fingerprint digests in the file's bytes that no row holds: deleted ones left in
-    free pages or in the write-ahead log (SQLite overwrites deleted content only with
-    secure_delete on, and a WAL keeps old page images until it is checkpointed)."""
+    """Fingerprint digests in the file's bytes that no row holds: deleted ones left in the
+    database file's unused space (free pages, the gaps and freeblocks of its pages:
+    ``sqlite_pages``) or in the write-ahead log, whose page images, old and new, are all
+    read (a WAL keeps old page images until it is checkpointed)."""
     path = Path(found.location)
     live = live_digests(path)
     for file in found.files:
         if file.name.endswith("-shm"):
             continue  # the WAL index: page numbers and hashes of frames, no row data
+        data = file.read_bytes()
+        regions = [data] if file.name.endswith("-wal") else unused_space(data)
         stale = sum(unknown_digests(run.group(), live)
-                    for run in HEX_RUN.finditer(file.read_bytes()))
+                    for region in regions for run in HEX_RUN.finditer(region))
         if stale:
             found.residue.append(
                 f"{file.name}: about {stale} deleted fingerprint digest(s) still readable "
-                "in the file's bytes (free pages or write-ahead log)")
+                + ("in the write-ahead log" if file.name.endswith("-wal")
+                   else "in the file's unused space (free pages, gaps in its pages)"))
 
 
 def unknown_digests(run: bytes, live: set[bytes]) -> int:

@@ -152,6 +152,9 @@ class SQLiteStore(Store):
         # no rollback journal or WAL content may outlive a crash in a readable
         # partial state: WAL + synchronous=FULL makes each COMMIT durable and atomic
         self._db.execute("PRAGMA synchronous = FULL")
+        # deleted rows and freed pages are overwritten with zeros (most builds default to
+        # it, not all): a deleted fingerprint must not stay readable in the file
+        self._db.execute("PRAGMA secure_delete = ON")
         # the schema version this file had when opened, if it was migrated now; else None
         self.migrated_from: int | None = None
         try:
@@ -393,10 +396,32 @@ class SQLiteStore(Store):
     def delete_window(self, window_id: str) -> int:
         with self._transaction():
             cursor = self._db.execute("DELETE FROM fingerprints WHERE window_id = ?", (window_id,))
+            if cursor.rowcount:
+                _rebuild_fingerprints(self._db)
+        if cursor.rowcount:
+            # the freed pages' zeros reach the file, and the WAL's old page images go
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return cursor.rowcount
 
     def close(self) -> None:
         self._db.close()
+
+
+def _rebuild_fingerprints(db: sqlite3.Connection) -> None:
+    """The fingerprints that remain, copied into fresh pages, and the old pages freed.
+
+    secure_delete zeroes a deleted row, but a page that SQLite rebalanced keeps the bytes
+    of rows it moved in its unallocated space, and an index keeps deleted keys as
+    dividers: after a window's fingerprints are deleted their digests could still be read
+    there. Freed whole (and zeroed by secure_delete), those pages hold nothing."""
+    db.execute("ALTER TABLE fingerprints RENAME TO fingerprints_retired")
+    db.execute("DROP INDEX IF EXISTS fingerprints_by_window")
+    for statement in SCHEMA.split(";"):
+        if "fingerprints" in statement:
+            db.execute(statement)
+    db.execute("INSERT INTO fingerprints SELECT window_id, snapshot_id, kind, scope, digest, grp "
+               "FROM fingerprints_retired")
+    db.execute("DROP TABLE fingerprints_retired")
 
 
 def _period(since: str | None, until: str | None) -> tuple[str, list[str]]:
