@@ -89,8 +89,7 @@ class Protection:
         chosen = list(indicators)
         published = self.table.published_many(
             np.fromiter((i.value for i in chosen), np.int64, len(chosen)),
-            np.fromiter((i.cell_key if i.cell_key is not None else self._cell_key(i)
-                         for i in chosen), np.int64, len(chosen))).tolist()
+            np.fromiter((self._cell_key(i) for i in chosen), np.int64, len(chosen))).tolist()
         # a Shown is immutable: one per published value serves every cell showing it
         numbers: dict[int, Shown] = {}
         out = {}

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from crawler.errors import AdcensusError
+from crawler.normalise.person import UNDER_18
 from crawler.protection import PERTURBED, Flag, Protection, Shown, flag
 from crawler.records import Indicator, RunRecord
 from crawler.report import swedish
@@ -28,7 +29,8 @@ from crawler.store.base import Store
 VISIBLE = ("complete", "partial")
 LEVELS = ("unique", "distinct", "advertisers", "hits")
 TREND_WEEKS = 12
-UNDER_18 = "under-18"
+# a category absent from a snapshot was counted as zero there (zero is published as zero)
+ZERO = Shown(0, "0", PERTURBED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +181,8 @@ class _Cells:
 
     def row(self, key: str, breakdown: str, category: str, label: str,
             level: str = "unique") -> Row:
-        zero = Shown(0, "0", PERTURBED)
         return Row(key, label,
-                   self.one(self.snapshot, level, "count", breakdown, category) or zero,
+                   self.one(self.snapshot, level, "count", breakdown, category) or ZERO,
                    self._or_zero(self.last_week, level, breakdown, category),
                    self._or_zero(self.baseline, level, breakdown, category))
 
@@ -198,8 +199,7 @@ class _Cells:
                  category: str) -> Shown | None:
         if run is None:
             return None
-        # a category absent from a snapshot was counted as zero there
-        return self.one(run, level, "count", breakdown, category) or Shown(0, "0", PERTURBED)
+        return self.one(run, level, "count", breakdown, category) or ZERO
 
 
 def _categories(*snapshots: Sequence[Indicator]) -> dict[str, set[str]]:
