@@ -52,7 +52,7 @@ class KeyRing:
 
     def key(self, window_id: str, create: bool = False) -> bytes:
         path = self._path(window_id)
-        from_env = self._from_env(window_id)
+        from_env = self._from_env(env_name(window_id))
         if from_env is not None:
             return from_env
         try:
@@ -61,38 +61,25 @@ class KeyRing:
             if not create:
                 raise KeyError(f"no key for window {window_id} in {self.directory} "
                                f"or {env_name(window_id)}") from None
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        key = secrets.token_bytes(32)
         # O_EXCL: two processes never write two different keys for one window
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(key.hex() + "\n")
-        return key
+        return self._create(path)
 
     def record_secret(self, create: bool = True) -> bytes:
         """The record key secret: ``ADCENSUS_RECORD_KEY`` (64 hex characters), else
         ``<directory>/record-key.secret``, made owner-only on first use."""
-        given = self.env.get(RECORD_SECRET_ENV)
-        if given:
-            if not _HEX_KEY.match(given.strip()):
-                raise ValueError(f"{RECORD_SECRET_ENV} must hold 64 hexadecimal characters "
-                                 "(a 32-byte key)")
-            return bytes.fromhex(given.strip())
+        from_env = self._from_env(RECORD_SECRET_ENV)
+        if from_env is not None:
+            return from_env
         path = self.directory / RECORD_SECRET_FILE
         try:
             return bytes.fromhex(path.read_text().strip())
         except FileNotFoundError:
             if not create:
                 raise KeyError(f"no record key secret in {path} or {RECORD_SECRET_ENV}") from None
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            return self._create(path)
         except FileExistsError:  # another process made it first
             return bytes.fromhex(path.read_text().strip())
-        secret = secrets.token_bytes(32)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secret.hex() + "\n")
-        return secret
 
     def windows(self) -> list[str]:
         """Windows with a key file (keys from the environment: ``env_keys``)."""
@@ -122,8 +109,7 @@ class KeyRing:
         except FileNotFoundError:
             return False
 
-    def _from_env(self, window_id: str) -> bytes | None:
-        name = env_name(window_id)
+    def _from_env(self, name: str) -> bytes | None:
         value = self.env.get(name)
         if not value:
             return None
@@ -131,6 +117,15 @@ class KeyRing:
             # the value is not repeated: it is meant to be a secret
             raise ValueError(f"{name} must hold 64 hexadecimal characters (a 32-byte key)")
         return bytes.fromhex(value.strip())
+
+    def _create(self, path: Path) -> bytes:
+        """A new random key in ``path``, owner-only; FileExistsError if one is there."""
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        key = secrets.token_bytes(32)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key.hex() + "\n")
+        return key
 
     def _path(self, window_id: str) -> Path:
         if not _WINDOW_ID.match(window_id):

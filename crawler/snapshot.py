@@ -104,8 +104,9 @@ class Snapshot:
         # their recent ones (an unhealthy site's listings are not "gone", they were missed)
         counted = [s.site for s in sites if s.status != "failed"]
         compared = [s.site for s in sites if s.status == "ok"]
+        secret = self.keyring.record_secret()
         consolidation = consolidate({s: listings.get(s, ()) for s in counted}, key,
-                                    self.near_duplicates, self.keyring.record_secret())
+                                    self.near_duplicates, secret)
         comparison = Comparison(consolidation, self._earlier(self.baseline_id, compared),
                                 self._earlier(self.previous_id, compared), compared)
 
@@ -122,7 +123,6 @@ class Snapshot:
         if not (failed or unhealthy):
             # with a site missing, its listings would count as gone from every county
             gone.update(county_gone(units, self._county_counts(earlier)))
-        secret = self.keyring.record_secret()
         gone_keys = gone_cell_keys(
             gone, units,
             {(against, i.scope, i.level): i.cell_key

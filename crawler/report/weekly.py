@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 from crawler.errors import AdcensusError
 from crawler.normalise.person import UNDER_18
-from crawler.protection import PERTURBED, Flag, Protection, Shown, flag
+from crawler.protection import PERTURBED, Flag, Protection, Shown, flag, is_under_18
 from crawler.records import Indicator, RunRecord
 from crawler.report import swedish
 from crawler.report.lan import County
@@ -159,7 +159,7 @@ def build(store: Store, county: County, week: Week, protection: Protection,
                                              lambda a: swedish.AGE_BAND.get(a, a),
                                              order=list(swedish.AGE_BAND)) if r.key != UNDER_18]
     report.under_18 = flag(i for i in now if i.level == "unique" and i.measure == "count"
-                           and i.breakdown == "age_band" and i.category == UNDER_18)
+                           and is_under_18(i))
     report.comparable = all(i.comparable for i in now if i.breakdown == "total")
     report.caveats = _caveats(snapshot, last_week, report.comparable)
     report.trend = [TrendPoint(w, cell.one(run, "unique", "count", "total", "total")
