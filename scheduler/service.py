@@ -30,6 +30,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
+from sqlalchemy.exc import OperationalError
 
 from crawler.config import LoadedConfig
 from crawler.errors import AdcensusError
@@ -54,6 +55,16 @@ class JobError(AdcensusError):
 class SharedJobStore(SQLAlchemyJobStore):
     """A job store that another scheduler may be using too: a job that the other one
     already moved on or removed is not an error here."""
+
+    def start(self, scheduler: Any, alias: str) -> None:
+        try:
+            super().start(scheduler, alias)
+        except OperationalError as exc:
+            # two schedulers opening a new job store at once both find no table and both
+            # create it; the one that loses finds it made, and starts on it
+            if "already exists" not in str(exc):
+                raise
+            super().start(scheduler, alias)
 
     def update_job(self, job: Job) -> None:
         try:

@@ -134,3 +134,33 @@ def test_reading_the_schedule_never_consumes_a_due_run(tmp_path: Path) -> None:
         assert [j.next_run_time for j in list_jobs(loaded(config))] == [missed[0]]
     assert main(["schedule", "list", "--config", str(config)]) == 0
     assert [j.next_run_time for j in list_jobs(loaded(config))] == [missed[0]]
+
+
+def test_schedulers_opening_a_new_job_store_at_once_all_start(tmp_path: Path) -> None:
+    # two `serve` processes started together both found no table and both created it;
+    # the loser died with "table apscheduler_jobs already exists" (seen in CI)
+    import threading
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from scheduler.service import SharedJobStore
+
+    url = f"sqlite:///{tmp_path / 'jobs.sqlite'}"
+    errors: list[str] = []
+    ready = threading.Barrier(8)
+
+    def start() -> None:
+        scheduler = BackgroundScheduler(jobstores={"default": SharedJobStore(url=url)})
+        ready.wait()
+        try:
+            scheduler.start(paused=True)
+            scheduler.shutdown(wait=False)
+        except Exception as exc:  # noqa: BLE001 - what failed is the finding
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
