@@ -31,7 +31,7 @@ def one(hits: int) -> dict[str, float]:
     from crawler.consolidate import consolidate
     from crawler.consolidate.baseline import Comparison
     from crawler.demo_market.generator import generate
-    from crawler.demo_market.scoring import listings_at
+    from tests.scoring import listings_at
 
     started = time.perf_counter()
     # The generator's uniqueness search slows down past ~20,000 postings, so a larger
@@ -81,7 +81,7 @@ def all_pairs(sample: int = 2000, hits: int = 150_000) -> dict[str, float]:
 
     from crawler.consolidate.consolidation import comparable_text
     from crawler.demo_market.generator import generate
-    from crawler.demo_market.scoring import listing_of
+    from tests.scoring import listing_of
 
     market = generate(seed=11, listings=sample)
     texts = [comparable_text(listing_of(market, p)) for p in market.postings[:sample]]

@@ -27,8 +27,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from bench_store import snapshot  # noqa: E402
 
-from crawler.protection import FLAG, Protection  # noqa: E402
-from crawler.store.base import indicator_key  # noqa: E402
+from crawler.protection import Protection  # noqa: E402
+from crawler.vocabulary import CellState  # noqa: E402
 
 
 def main() -> None:
@@ -47,8 +47,8 @@ def main() -> None:
             started = time.perf_counter()
             shown = protection.shown(indicators)
             times.append(time.perf_counter() - started)
-        counts = [(i.value, shown[indicator_key(i)]) for i in indicators]
-        numbers = [(v, s.value) for v, s in counts if s.status != FLAG]
+        counts = [(i.value, shown[i.cell_id]) for i in indicators]
+        numbers = [(v, s.value) for v, s in counts if s.state != CellState.FLAG]
         deviations = [abs(p - v) for v, p in numbers]
         small = sum(1 for v, p in numbers if v in (1, 2) and p == v)
         print(f"week {week}: {len(indicators):,} indicators published in "

@@ -33,14 +33,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crawler.aggregate import Unit, aggregate  # noqa: E402
 from crawler.normalise import Profile  # noqa: E402
-from crawler.normalise.geography import COUNTIES as ALL_COUNTIES  # noqa: E402
+from crawler.normalise.geography import COUNTY_ISO_CODES as ALL_COUNTIES  # noqa: E402
 from crawler.protection import Protection  # noqa: E402
-from crawler.records import CELL_KEY_RANGE, LEVELS, SCOPE_ALL, Indicator, RunRecord  # noqa: E402
+from crawler.records import CELL_KEY_RANGE, SCOPE_ALL, Indicator, RunRecord  # noqa: E402
 from crawler.report.lan import resolve  # noqa: E402
 from crawler.report.weekly import build  # noqa: E402
 from crawler.report.weeks import week_of  # noqa: E402
 from crawler.store import open_store  # noqa: E402
 from crawler.store.base import Store  # noqa: E402
+from crawler.vocabulary import LEVELS  # noqa: E402
 
 SITES = (("annonstavlan", "ad_board"), ("eskortkatalogen", "profile_site"),
          ("sockerdejt", "sugardating"))

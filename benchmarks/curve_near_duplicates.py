@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from crawler.consolidate import NearDuplicateSettings, consolidate
 from crawler.demo_market.generator import generate
-from crawler.demo_market.scoring import listings_at, score
+from tests.scoring import listings_at, score
 
 THRESHOLDS = (70, 75, 80, 85, 88, 90, 92, 94, 96, 98, 100)
 KEY = b"k" * 32

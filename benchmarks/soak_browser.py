@@ -32,10 +32,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from crawler.config import CrawlSection  # noqa: E402
-from crawler.demo_market.generator import Market, generate  # noqa: E402
+from crawler.demo_market.generator import generate  # noqa: E402
+from crawler.demo_market.market import Market
 from crawler.demo_market.server import MarketServer  # noqa: E402
+from crawler.demo_market.truth import compute_truth
+from crawler.processes import alive, descendants  # noqa: E402
 from crawler.store import open_store  # noqa: E402
-from scheduler.processes import alive, descendants  # noqa: E402
 from spiders.watchdog import tree_rss_bytes  # noqa: E402
 from tests.conftest import write_config  # noqa: E402
 
@@ -176,7 +178,7 @@ def main() -> None:
             [site] = [s for s in run.sites if s.site == SITE]
             rows = {i.level: i.value for i in store.indicators(
                 snapshot_id=run.snapshot_id, scope=SITE, measure="count", breakdown="total")}
-    truth = market.truth(0)
+    truth = compute_truth(market, 0)
     browser = dict(pair.split("=") for pair in sampler.browser_line.split())
     result = {
         "exit_status": process.returncode, "run_status": run.status,

@@ -15,23 +15,27 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from crawler.normalise import Profile
-from crawler.normalise.geography import COUNTIES
+from crawler.normalise.geography import COUNTIES, COUNTY_ISO_CODES
 from crawler.records import (
     CELL_KEY_RANGE,
-    LEVELS,
     SCOPE_ALL,
     Indicator,
     county_scope,
     is_site_scope,
 )
-
-BREAKDOWNS = (
-    "total", "site", "site_kind", "locality", "kommun", "county", "country", "language",
-    "gender", "gender_detail", "age_band", "orientation", "nationality", "ethnicity",
+from crawler.vocabulary import (
+    COMPARISONS,
+    LEVELS,
+    TOTAL,
+    UNIT_BREAKDOWNS,
+    Breakdown,
+    Change,
+    Comparison,
+    Level,
+    Measure,
 )
-COUNTY_SCOPES = tuple(county_scope(c) for c in COUNTIES)
-TOTAL = "total"
-COMPARISONS = ("baseline", "previous")
+
+COUNTY_SCOPES = tuple(c.scope for c in COUNTIES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +53,23 @@ class Unit:
     # ``weight`` copies' keys
     record_key: int = 0
 
+    def is_new(self, against: Comparison) -> bool | None:
+        """New (True) or still there (False) against the earlier snapshot; None when
+        there is nothing to compare with."""
+        return self.new_vs_baseline if against == Comparison.BASELINE else self.new_vs_previous
+
 
 def categories(profile: Profile, breakdown: str) -> tuple[str, ...]:
     if breakdown == TOTAL:
         return (TOTAL,)
-    if breakdown == "site":
+    if breakdown == Breakdown.SITE:
         # an advertiser on several sites counts under its home listing's site
         return (profile.site,)
-    if breakdown == "site_kind":
+    if breakdown == Breakdown.SITE_KIND:
         return (profile.kind,)
-    if breakdown == "language":
+    if breakdown == Breakdown.LANGUAGE:
         return profile.languages  # several per listing: shares may add up past 100 %
-    if breakdown == "gender_detail":
+    if breakdown == Breakdown.GENDER_DETAIL:
         # a second level under "trans": only listings that state a sub-label count here
         return (profile.gender_detail,) if profile.gender_detail else ()
     return (getattr(profile, breakdown),)
@@ -81,48 +90,50 @@ def aggregate(
     cell key (None), as an indicator written before cell keys."""
     counts: Counter[tuple[str, str, str, str, str]] = Counter()
     keys: Counter[tuple[str, str, str, str, str]] = Counter()  # sums of record keys
-    compared: set[str] = set()
+    compared: set[Comparison] = set()
     for unit in units:
-        measures = ["count"]
-        for against, new in (("baseline", unit.new_vs_baseline), ("previous", unit.new_vs_previous)):
+        measures = [Measure.COUNT]
+        for against in COMPARISONS:
+            new = unit.is_new(against)
             if new is not None:
                 compared.add(against)
-                measures.append(f"new_vs_{against}" if new else f"still_vs_{against}")
+                measures.append(Measure.of(Change.NEW if new else Change.STILL, against))
         for scope in scopes_of(unit):
             # hits are counted, never compared: a hit has no identity of its own
-            for breakdown in BREAKDOWNS:
-                if breakdown == "site" and is_site_scope(scope):
+            for breakdown in UNIT_BREAKDOWNS:
+                if breakdown == Breakdown.SITE and is_site_scope(scope):
                     continue  # a site's own scope: its one category would be its total
                 for category in categories(unit.profile, breakdown):
-                    for measure in measures if unit.level != "hits" else ("count",):
-                        cell = (scope, unit.level, measure, breakdown, category)
+                    for measure in measures if unit.level != Level.HITS else (Measure.COUNT,):
+                        cell: tuple[str, str, str, str, str] = (
+                            scope, unit.level, measure, breakdown, category)
                         counts[cell] += unit.weight
                         keys[cell] += unit.record_key
             if unit.reach is not None:
-                for measure in measures:
-                    cell = (scope, unit.level, measure, "reach", unit.reach)
+                for compared_by in measures:
+                    cell = (scope, unit.level, compared_by, Breakdown.REACH, unit.reach)
                     counts[cell] += 1
                     keys[cell] += unit.record_key
 
     unkeyed = set()
-    for (level, measure, scope), value in (gone or {}).items():
-        compared.add(measure.split("_vs_")[1])
-        counts[scope, level, measure, TOTAL, TOTAL] += value
+    for (level, gone_measure, scope), value in (gone or {}).items():
+        compared.add(Measure(gone_measure).against)  # type: ignore[arg-type]
+        counts[scope, level, gone_measure, TOTAL, TOTAL] += value
         if gone_keys is None:
-            unkeyed.add((scope, level, measure, TOTAL, TOTAL))
+            unkeyed.add((scope, level, gone_measure, TOTAL, TOTAL))
         else:
-            keys[scope, level, measure, TOTAL, TOTAL] += gone_keys[level, measure, scope]
+            keys[scope, level, gone_measure, TOTAL, TOTAL] += gone_keys[level, gone_measure, scope]
     unhealthy = set(not_comparable)
     # totals are written even when zero, so "nothing seen" is stated, not missing; an
     # unhealthy site was not compared, so it states no zero "gone"
     for scope in [*scopes, SCOPE_ALL, *COUNTY_SCOPES]:
         for level in LEVELS:
-            counts[scope, level, "count", TOTAL, TOTAL] += 0
-            if level == "hits" or scope in unhealthy:
+            counts[scope, level, Measure.COUNT, TOTAL, TOTAL] += 0
+            if level == Level.HITS or scope in unhealthy:
                 continue
             for against in sorted(compared):
-                for kind in ("new", "still", "gone"):
-                    counts[scope, level, f"{kind}_vs_{against}", TOTAL, TOTAL] += 0
+                for change in Change:
+                    counts[scope, level, Measure.of(change, against), TOTAL, TOTAL] += 0
 
     return [
         Indicator(
@@ -144,7 +155,7 @@ def aggregate(
 
 def scopes_of(unit: Unit) -> Iterator[str]:
     yield unit.scope
-    if unit.scope == SCOPE_ALL and unit.profile.county in COUNTIES:
+    if unit.scope == SCOPE_ALL and unit.profile.county in COUNTY_ISO_CODES:
         yield county_scope(unit.profile.county)
 
 
@@ -158,13 +169,14 @@ def county_gone(units: Iterable[Unit],
     stated locality moved to another län counts as still in the new one."""
     still: Counter[tuple[str, str]] = Counter()
     for unit in units:
-        if unit.level != "unique" or unit.scope != SCOPE_ALL:
+        if unit.level != Level.UNIQUE or unit.scope != SCOPE_ALL:
             continue
         for scope in list(scopes_of(unit))[1:]:
             for against in earlier:
-                if getattr(unit, f"new_vs_{against}") is False:
+                if unit.is_new(Comparison(against)) is False:
                     still[against, scope] += 1
-    return {("unique", f"gone_vs_{against}", scope): max(0, n - still[against, scope])
+    return {(Level.UNIQUE, Measure.of(Change.GONE, Comparison(against)), scope):
+            max(0, n - still[against, scope])
             for against, counts in earlier.items() for scope, n in counts.items()}
 
 
@@ -180,15 +192,15 @@ def gone_cell_keys(gone: Mapping[tuple[str, str, str], int], units: Iterable[Uni
     gone cell whose earlier total has none."""
     still: Counter[tuple[str, str, str]] = Counter()
     for unit in units:
-        if unit.level == "hits":
+        if unit.level == Level.HITS:
             continue
-        for against in COMPARISONS:
-            if getattr(unit, f"new_vs_{against}") is False:
+        for comparison in COMPARISONS:
+            if unit.is_new(comparison) is False:
                 for scope in scopes_of(unit):
-                    still[against, scope, unit.level] += unit.record_key
+                    still[comparison, scope, unit.level] += unit.record_key
     out = {}
     for level, measure, scope in gone:
-        against = measure.split("_vs_")[1]
+        against = str(Measure(measure).against)
         key = earlier.get((against, scope, level))
         out[level, measure, scope] = (named(level, measure, scope) if key is None
                                       else (key - still[against, scope, level]) % CELL_KEY_RANGE)

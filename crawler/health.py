@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from statistics import median
 
 from crawler.records import SiteRun
+from crawler.vocabulary import SiteHealth
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +29,9 @@ class HealthRules:
 
 def assess(current: SiteRun, history: Sequence[SiteRun], rules: HealthRules = HealthRules()) -> SiteRun:
     """``current`` with status "unhealthy" and its reasons added, or unchanged."""
-    if current.status != "ok":
+    if current.health != SiteHealth.OK:
         return current
-    recent = [s for s in history if s.status == "ok" and s.site == current.site][-rules.history:]
+    recent = [s for s in history if s.health == SiteHealth.OK and s.site == current.site][-rules.history:]
     if not recent:
         return current
     typical = median(s.items for s in recent)
@@ -46,4 +47,4 @@ def assess(current: SiteRun, history: Sequence[SiteRun], rules: HealthRules = He
             reasons[f"unhealthy_fill_rate_{name}"] = 1
     if not reasons:
         return current
-    return replace(current, status="unhealthy", errors={**current.errors, **reasons})
+    return replace(current, health=SiteHealth.UNHEALTHY, errors={**current.errors, **reasons})

@@ -34,17 +34,14 @@ import numpy as np
 from crawler.normalise.person import UNDER_18
 from crawler.ptable import DEFAULT_PARAMETERS, PTable, PTableParameters
 from crawler.record_keys import named_cell_key
-from crawler.records import Indicator
-from crawler.store.base import indicator_key
+from crawler.records import CellId, Indicator
+from crawler.vocabulary import CellState
 
 AGE_BAND = "age_band"
 
 if TYPE_CHECKING:
     from crawler.config import LoadedConfig
 
-PERTURBED = "perturbed"  # every published count: the cell key method's
-FLAG = "flag"  # present or not, exactly: a stated age under 18
-STATUSES = (PERTURBED, FLAG)
 
 NON_ADDITIVE = ("Every count is protected by the cell key method: it carries a small, "
                 "fixed noise, the same wherever the count appears;\ntotals are perturbed on "
@@ -58,7 +55,7 @@ class Shown:
 
     value: int | None
     text: str
-    status: str  # one of STATUSES
+    state: CellState  # PERTURBED, or FLAG for a stated age under 18
 
     def __str__(self) -> str:
         return self.text
@@ -79,12 +76,12 @@ class Protection:
 
     def cell(self, indicator: Indicator) -> Shown:
         if is_under_18(indicator):
-            return Shown(None, str(Flag(indicator.value > 0)), FLAG)
+            return Shown(None, str(Flag(indicator.value > 0)), CellState.FLAG)
         value = self.published(indicator)
-        return Shown(value, str(value), PERTURBED)
+        return Shown(value, str(value), CellState.PERTURBED)
 
-    def shown(self, indicators: Iterable[Indicator]) -> dict[tuple[str, ...], Shown]:
-        """Each indicator as every output shows it, by ``indicator_key``: ``cell`` for
+    def shown(self, indicators: Iterable[Indicator]) -> dict[CellId, Shown]:
+        """Each indicator as every output shows it, by ``Indicator.cell_id``: ``cell`` for
         each, looked up in one pass over the p-table (a whole snapshot at once)."""
         chosen = list(indicators)
         published = self.table.published_many(
@@ -96,8 +93,8 @@ class Protection:
         for i, value in zip(chosen, published):
             shown = numbers.get(value)
             if shown is None:
-                shown = numbers[value] = Shown(value, str(value), PERTURBED)
-            out[indicator_key(i)] = self.cell(i) if is_under_18(i) else shown
+                shown = numbers[value] = Shown(value, str(value), CellState.PERTURBED)
+            out[i.cell_id] = self.cell(i) if is_under_18(i) else shown
         return out
 
     def legend(self) -> str:
@@ -110,9 +107,9 @@ class Protection:
             return indicator.cell_key
         if self.secret is None:
             raise ValueError(
-                f"indicator {'/'.join(indicator_key(indicator))} has no cell key (written "
+                f"indicator {indicator.cell_id} has no cell key (written "
                 "before cell keys existed) and no record key secret was given to key it")
-        return named_cell_key(self.secret, *indicator_key(indicator))
+        return named_cell_key(self.secret, *indicator.cell_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+
+from crawler.vocabulary import LEVELS, MEASURES, Subject
 
 SCOPE_ALL = "all"
 # A county scope holds every site's units whose stated locality lies in one län (by its
@@ -30,20 +32,20 @@ def is_site_scope(scope: str) -> bool:
 # a cell key is the sum of its units' record keys modulo the range.
 CELL_KEY_RANGE = 4096
 
-# Counting levels (DESIGN.md, "four levels, one meaning each").
-LEVELS = ("hits", "unique", "distinct", "advertisers")
 
-# Measures: "count" is what the snapshot saw; the others compare it with the
-# baseline (first snapshot of the window) or with the previous snapshot.
-MEASURES = (
-    "count",
-    "new_vs_baseline",
-    "still_vs_baseline",
-    "gone_vs_baseline",
-    "new_vs_previous",
-    "still_vs_previous",
-    "gone_vs_previous",
-)
+class CellId(NamedTuple):
+    """What identifies an indicator: one value per cell id. (Not its cell key, which is
+    the cell key method's number: see ``Indicator.cell_key``.)"""
+
+    snapshot_id: str
+    scope: str
+    level: str
+    measure: str
+    breakdown: str
+    category: str
+
+    def __str__(self) -> str:
+        return "/".join(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +55,15 @@ class Indicator:
     snapshot_id: str
     taken_at: str  # ISO 8601, UTC
     scope: str  # a site name, SCOPE_ALL, or county_scope(län code)
-    level: str  # one of LEVELS
-    measure: str  # one of MEASURES
-    breakdown: str  # "total", "site_kind", "locality", "language", ...
+    level: str  # a Level
+    measure: str  # a Measure
+    breakdown: str  # a Breakdown
     category: str  # a codebook category ("total" for the total row)
     value: int
     # False when the scope's site was unhealthy in this snapshot: the number is
     # kept for the method's sake but must not be read as a market change.
     comparable: bool = True
-    # the cell key method (crawler/cellkey.py): the sum of the counted units' record keys
+    # the cell key method (crawler/protection.py): the sum of the counted units' record keys
     # modulo CELL_KEY_RANGE. An aggregate like the value, never a unit's key; None for an
     # indicator written before cell keys existed
     cell_key: int | None = None
@@ -77,14 +79,19 @@ class Indicator:
                 isinstance(self.cell_key, int) and 0 <= self.cell_key < CELL_KEY_RANGE):
             raise ValueError(f"a cell key is an integer from 0 to {CELL_KEY_RANGE - 1}")
 
+    @property
+    def cell_id(self) -> CellId:
+        return CellId(self.snapshot_id, self.scope, self.level, self.measure, self.breakdown,
+                      self.category)
+
 
 @dataclass(frozen=True, slots=True)
 class SiteRun:
     """What one site's crawl did in one snapshot: counts and reasons, no content."""
 
     site: str
-    kind: str
-    status: str  # "ok", "failed", "unhealthy"
+    kind: str  # the site's SiteKind
+    health: str  # a SiteHealth
     pages: int = 0
     items: int = 0
     errors: dict[str, int] = field(default_factory=dict)  # reason -> count
@@ -92,6 +99,14 @@ class SiteRun:
     duration_s: float = 0.0
     # field name -> items that had it filled: fill rates, to notice a layout change
     filled: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_plain(cls, data: dict[str, Any]) -> SiteRun:
+        # run records written before the field was named health call it status
+        if "status" in data:
+            data = {**data, "health": data["status"]}
+            del data["status"]
+        return cls(**data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +116,7 @@ class RunRecord:
 
     snapshot_id: str
     started_at: str
-    status: str  # "running", "complete", "partial", "failed"
+    status: str  # a RunState
     config_hash: str
     code_version: str
     window_id: str = ""
@@ -115,7 +130,7 @@ class RunRecord:
 
     @classmethod
     def from_plain(cls, data: dict[str, Any]) -> RunRecord:
-        sites = tuple(SiteRun(**s) for s in data.get("sites", ()))
+        sites = tuple(SiteRun.from_plain(s) for s in data.get("sites", ()))
         return cls(**{**data, "sites": sites})
 
 
@@ -129,7 +144,7 @@ class Fingerprint:
 
     window_id: str
     snapshot_id: str
-    kind: str  # "listing" or "advertiser"
+    subject: str  # a Subject: what the hash is of
     scope: str  # site name
     digest: str  # hex
     # the cluster (distinct listing or advertiser) this hash belonged to in its snapshot,
@@ -137,8 +152,8 @@ class Fingerprint:
     group: str = ""
 
     def __post_init__(self) -> None:
-        if self.kind not in ("listing", "advertiser"):
-            raise ValueError(f"unknown fingerprint kind {self.kind!r}")
+        if self.subject not in tuple(Subject):
+            raise ValueError(f"unknown fingerprint subject {self.subject!r}")
         for value in (self.digest, self.group or "0" * 64):
             if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
                 raise ValueError("a fingerprint digest or group is 64 lowercase hex characters")

@@ -29,7 +29,6 @@ from crawler.errors import ConfigError, ConfigErrors
 from crawler.listing import FIELDS
 from crawler.yamlfile import YamlDocument
 
-SITE_KINDS = ("ad_board", "profile_directory", "sugardating")
 _css = HTMLTranslator()
 
 

@@ -25,10 +25,9 @@ from crawler.normalise import clear_caches as clear_normalise_caches
 from crawler.record_keys import named_cell_key
 from crawler.records import COUNTY_PREFIX, Indicator, RunRecord, SiteRun
 from crawler.store.base import Store
+from crawler.vocabulary import VISIBLE, RunState, SiteHealth
 
 INTERRUPTED = "interrupted: the snapshot process ended before it completed"
-
-
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -65,7 +64,7 @@ class Snapshot:
     def begin(self) -> RunRecord:
         """Mark crashed runs failed, pick the baseline window, and record this run as running."""
         self.store.fail_interrupted_runs(INTERRUPTED, iso(self.started))
-        done = [r for r in self.store.runs() if r.status in ("complete", "partial")]
+        done = [r for r in self.store.runs() if r.status in VISIBLE]
         window_id, is_baseline = self._window(done)
         if not is_baseline:
             in_window = [r for r in done if r.window_id == window_id]
@@ -74,7 +73,7 @@ class Snapshot:
         self.run = RunRecord(
             snapshot_id=self.snapshot_id,
             started_at=iso(self.started),
-            status="running",
+            status=RunState.RUNNING,
             config_hash=self.config_hash,
             code_version=__version__,
             window_id=window_id,
@@ -98,20 +97,20 @@ class Snapshot:
         assert self.run is not None, "begin() first"
         run = self.run
         key = self.keyring.key(run.window_id, create=run.is_baseline)
-        past = [s for r in self.store.runs() if r.status in ("complete", "partial") for s in r.sites]
+        past = [s for r in self.store.runs() if r.status in VISIBLE for s in r.sites]
         sites = [assess(site, past) for site in sites]
         # counted: every site that answered; compared: only those whose crawl looks like
         # their recent ones (an unhealthy site's listings are not "gone", they were missed)
-        counted = [s.site for s in sites if s.status != "failed"]
-        compared = [s.site for s in sites if s.status == "ok"]
+        counted = [s.site for s in sites if s.health != SiteHealth.FAILED]
+        compared = [s.site for s in sites if s.health == SiteHealth.OK]
         secret = self.keyring.record_secret()
         consolidation = consolidate({s: listings.get(s, ()) for s in counted}, key,
                                     self.near_duplicates, secret)
         comparison = Comparison(consolidation, self._earlier(self.baseline_id, compared),
                                 self._earlier(self.previous_id, compared), compared)
 
-        failed = [s.site for s in sites if s.status == "failed"]
-        unhealthy = [s.site for s in sites if s.status == "unhealthy"]
+        failed = [s.site for s in sites if s.health == SiteHealth.FAILED]
+        unhealthy = [s.site for s in sites if s.health == SiteHealth.UNHEALTHY]
         status = "complete" if not (failed or unhealthy) else ("failed" if not counted else "partial")
         reason = "; ".join(f"sites {what}: {', '.join(names)}"
                            for what, names in (("failed", failed), ("unhealthy", unhealthy)) if names)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scheduler.processes import alive as _alive
+from crawler.processes import alive as _alive
+from crawler.vocabulary import JobOutcome
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS adcensus_executions (
@@ -37,9 +38,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS adcensus_executions_once
     ON adcensus_executions (job_id, occurrence) WHERE outcome != 'skipped';
 """
 
-RUNNING = "running"
-# complete / partial / failed come from the snapshot; the rest from the runner
-OUTCOMES = (RUNNING, "complete", "partial", "failed", "skipped", "timeout", "cancelled")
+RUNNING = JobOutcome.RUNNING
+OUTCOMES = tuple(JobOutcome)
 
 
 def now_iso() -> str:
@@ -108,7 +108,7 @@ class History:
         gone = [e.id for e in self._select("WHERE outcome = ? AND host = ?", (RUNNING, host))
                 if not _alive(e.pid)]
         for row_id in gone:
-            self.finish(row_id, "failed", None, reason)
+            self.finish(row_id, JobOutcome.FAILED, None, reason)
         return len(gone)
 
     def recent(self, limit: int = 10) -> list[Execution]:

@@ -19,6 +19,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
+from crawler.vocabulary import JobOutcome
 from scheduler.history import History
 from scheduler.runner import (
     SKIPPED_STOPPING,
@@ -66,27 +67,27 @@ def weekly_reports(config: str, *, job_id: str = "run-now", scheduled_at: dateti
         if context is not None and context.stop.requested:
             history.skipped(job_id, "report", occurrence, SKIPPED_STOPPING)
             log.warning("%s: job %s, run %s", SKIPPED_STOPPING, job_id, occurrence)
-            return "skipped"
+            return JobOutcome.SKIPPED
         row = history.claim(job_id, "report", occurrence)
         if row is None:
             history.skipped(job_id, "report", occurrence, SKIPPED_TAKEN)
             log.warning("%s: job %s, run %s", SKIPPED_TAKEN, job_id, occurrence)
-            return "skipped"
+            return JobOutcome.SKIPPED
         try:
             result = subprocess.run([sys.executable, "-m", "crawler.cli", "report", "--config",
                                      config, "--all-lan", "--week", week.label],
                                     capture_output=True, text=True, check=False)
         except OSError as exc:  # not started: the claimed run may not stay "running"
-            history.finish(row, "failed", None, f"reports for {week.label}: the report "
+            history.finish(row, JobOutcome.FAILED, None, f"reports for {week.label}: the report "
                            f"process did not start ({exc.strerror or type(exc).__name__})")
             raise
         if result.returncode:
             # the command's own message: a reason (no snapshot that week, no browser), no
             # content
             reason = (result.stderr.strip().splitlines() or ["no message"])[-1]
-            history.finish(row, "failed", result.returncode, f"reports for {week.label}: {reason}")
+            history.finish(row, JobOutcome.FAILED, result.returncode, f"reports for {week.label}: {reason}")
             log.warning("job %s: reports for %s failed: %s", job_id, week.label, reason)
-            return "failed"
-        history.finish(row, "complete", 0, f"reports for {week.label} in {loaded.reports_dir}")
+            return JobOutcome.FAILED
+        history.finish(row, JobOutcome.COMPLETE, 0, f"reports for {week.label} in {loaded.reports_dir}")
         log.info("job %s: reports for %s written to %s", job_id, week.label, loaded.reports_dir)
-        return "complete"
+        return JobOutcome.COMPLETE

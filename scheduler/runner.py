@@ -30,15 +30,17 @@ from pathlib import Path
 
 from crawler.config import LoadedConfig, load_config
 from crawler.errors import AdcensusError
+from crawler.processes import kill_tree
+from crawler.tempdirs import remove_tempdirs
+from crawler.vocabulary import VISIBLE, JobOutcome, RunState
 from scheduler.history import History, now_iso
 from scheduler.lock import SKIPPED_RUNNING, SnapshotLock, lock_path
-from scheduler.processes import kill_tree
 from scheduler.snapshot_process import (
     EXIT_COMPLETE,
     EXIT_CONFIG,
+    EXIT_FAILED,
     EXIT_PARTIAL,
     EXIT_SKIPPED,
-    remove_tempdirs,
 )
 
 logger = logging.getLogger("adcensus.scheduler")
@@ -91,7 +93,17 @@ class Outcome:
 
     @property
     def ran(self) -> bool:
-        return self.outcome != "skipped"
+        return self.outcome != JobOutcome.SKIPPED
+
+    @property
+    def exit_code(self) -> int:
+        """The snapshot process's exit statuses, for a command to return: 0 complete,
+        3 partial, 4 skipped, 2 bad configuration, 1 anything else (failed, timeout,
+        cancelled)."""
+        if self.exit_status == EXIT_CONFIG:
+            return EXIT_CONFIG
+        return {JobOutcome.COMPLETE: EXIT_COMPLETE, JobOutcome.PARTIAL: EXIT_PARTIAL,
+                JobOutcome.SKIPPED: EXIT_SKIPPED}.get(JobOutcome(self.outcome), EXIT_FAILED)
 
 
 def occurrence_of(scheduled_at: datetime | None) -> str:
@@ -117,14 +129,18 @@ def run_snapshot(
     stop: Stop | None = None,
     history_path: Path | None = None,
     quiet: bool = True,
+    taken_at: datetime | None = None,
 ) -> Outcome:
-    """Take one snapshot of ``config`` in a subprocess; never raises for a failed snapshot."""
+    """Take one snapshot of ``config`` in a subprocess, holding the store's snapshot lock
+    and recording the execution in the run history: what `adcensus snapshot`, `adcensus
+    schedule run-now`, `adcensus serve` and the demo all do. Never raises for a failed
+    snapshot. ``taken_at`` dates it on the demo market's clock (demo and tests only)."""
     stop = stop or Stop()
     occurrence = occurrence_of(scheduled_at)
     try:
         loaded = load_config(config)
     except AdcensusError as exc:
-        outcome = Outcome("failed", EXIT_CONFIG, f"bad configuration: {exc}")
+        outcome = Outcome(JobOutcome.FAILED, EXIT_CONFIG, f"bad configuration: {exc}")
         logger.error("snapshot of job %s not started: %s", job_id, outcome.reason)
         if history_path is not None:
             with History(history_path) as history:
@@ -133,45 +149,68 @@ def run_snapshot(
                     history.finish(row, outcome.outcome, outcome.exit_status, outcome.reason)
         return outcome
     with History(loaded.job_store_path) as history:
-        return _locked_run(loaded, job_id, occurrence, stop, history, quiet)
+        return _locked_run(loaded, job_id, occurrence, stop, history, quiet, taken_at)
+
+
+def run_in_foreground(config: str | Path, *, job_id: str, command: str,
+                      quiet: bool) -> Outcome:
+    """``run_snapshot`` for a command run in a terminal (`adcensus snapshot`, `adcensus
+    schedule run-now`): Ctrl-C or SIGTERM cancel the snapshot, which is recorded as
+    cancelled, rather than leave its process running on its own."""
+    stop = Stop()
+
+    def cancel(signum: int, frame: object) -> None:
+        stop.now(f"cancelled: {command} was stopped ({signal.Signals(signum).name})")
+
+    previous = {s: signal.signal(s, cancel) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return run_snapshot(config, job_id=job_id, stop=stop, quiet=quiet)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _locked_run(loaded: LoadedConfig, job_id: str, occurrence: str, stop: Stop,
-                history: History, quiet: bool) -> Outcome:
+                history: History, quiet: bool, taken_at: datetime | None) -> Outcome:
     if stop.requested:  # submitted just as the scheduler began to stop
         logger.warning("%s: job %s, run %s", SKIPPED_STOPPING, job_id, occurrence)
         history.skipped(job_id, "snapshot", occurrence, SKIPPED_STOPPING)
-        return Outcome("skipped", None, SKIPPED_STOPPING)
+        return Outcome(JobOutcome.SKIPPED, None, SKIPPED_STOPPING)
     with SnapshotLock(lock_path(loaded)) as lock:
         if not lock.acquire():
             logger.warning("%s: job %s, run %s (%s)", SKIPPED_RUNNING, job_id, occurrence,
                            loaded.path)
             history.skipped(job_id, "snapshot", occurrence, SKIPPED_RUNNING)
-            return Outcome("skipped", EXIT_SKIPPED, SKIPPED_RUNNING)
+            return Outcome(JobOutcome.SKIPPED, EXIT_SKIPPED, SKIPPED_RUNNING)
         row = history.claim(job_id, "snapshot", occurrence)
         if row is None:
             holder = history.holder(job_id, occurrence)
             reason = SKIPPED_TAKEN + (f" (pid {holder.pid} on {holder.host})" if holder else "")
             logger.warning("%s: job %s, run %s", reason, job_id, occurrence)
             history.skipped(job_id, "snapshot", occurrence, reason)
-            return Outcome("skipped", EXIT_SKIPPED, reason)
+            return Outcome(JobOutcome.SKIPPED, EXIT_SKIPPED, reason)
         logger.info("snapshot of %s starting: job %s, run %s", loaded.path, job_id, occurrence)
-        outcome = _supervise(loaded, lock, stop, quiet)
+        outcome = _supervise(loaded, lock, stop, quiet, taken_at)
         history.finish(row, outcome.outcome, outcome.exit_status, outcome.reason,
                        outcome.snapshot_id)
-        level = logging.INFO if outcome.outcome in ("complete", "partial") else logging.ERROR
+        level = logging.INFO if outcome.outcome in VISIBLE else logging.ERROR
         logger.log(level, "snapshot %s of job %s: %s%s", outcome.snapshot_id or "(none)", job_id,
                    outcome.outcome, f" ({outcome.reason})" if outcome.reason else "")
         return outcome
 
 
-def _supervise(loaded: LoadedConfig, lock: SnapshotLock, stop: Stop, quiet: bool) -> Outcome:
+def _supervise(loaded: LoadedConfig, lock: SnapshotLock, stop: Stop, quiet: bool,
+               taken_at: datetime | None) -> Outcome:
     budget = loaded.snapshot_time_budget_s
     command = [sys.executable, "-m", "scheduler.snapshot_process", "--config", str(loaded.path),
                "--lock-fd", str(lock.fd)]
     if quiet:
         command.append("--quiet")
     spawned = now_iso()
+    if taken_at is not None:
+        command += ["--taken-at", taken_at.isoformat()]
+        # the run is dated on that clock: its record starts there
+        spawned = min(spawned, taken_at.astimezone(UTC).isoformat(timespec="seconds"))
     started = time.monotonic()
     process = subprocess.Popen(command, pass_fds=(lock.fd,), start_new_session=True)
     killed_for = ""
@@ -202,14 +241,16 @@ def _settle(loaded: LoadedConfig, spawned: str, status: int, killed_for: str) ->
     from crawler.store import open_store
 
     if killed_for:
-        outcome = "timeout" if killed_for.startswith("time budget") else "cancelled"
+        outcome = (JobOutcome.TIMEOUT if killed_for.startswith("time budget")
+                   else JobOutcome.CANCELLED)
         reason = killed_for
     elif status < 0:
-        outcome = "failed"
+        outcome = JobOutcome.FAILED
         reason = (f"the snapshot process was killed by {signal.Signals(-status).name}"
                   + (" (out of memory?)" if -status == signal.SIGKILL else ""))
     else:
-        outcome = {EXIT_COMPLETE: "complete", EXIT_PARTIAL: "partial"}.get(status, "failed")
+        outcome = {EXIT_COMPLETE: JobOutcome.COMPLETE,
+                   EXIT_PARTIAL: JobOutcome.PARTIAL}.get(status, JobOutcome.FAILED)
         reason = "bad configuration" if status == EXIT_CONFIG else ""
     snapshot_id = ""
     try:
@@ -221,12 +262,12 @@ def _settle(loaded: LoadedConfig, spawned: str, status: int, killed_for: str) ->
             if mine:
                 run = mine[-1]
                 snapshot_id = run.snapshot_id
-                if run.status in ("complete", "partial") and outcome in ("timeout", "cancelled"):
+                if run.status in VISIBLE and outcome in (JobOutcome.TIMEOUT, JobOutcome.CANCELLED):
                     # it committed just before the kill: the snapshot stands
-                    outcome, reason = run.status, ""
-                elif run.status == "failed" and not reason:
+                    outcome, reason = JobOutcome(run.status), ""
+                elif run.status == RunState.FAILED and not reason:
                     reason = run.reason
-                    outcome = "failed"
+                    outcome = JobOutcome.FAILED
             if interrupted and not snapshot_id:
                 snapshot_id = interrupted[-1]
     except Exception as exc:  # the store is down: the outcome is still recorded in the history

@@ -35,11 +35,11 @@ from sqlalchemy.exc import OperationalError
 from crawler.config import LoadedConfig
 from crawler.errors import AdcensusError
 from crawler.snapshot import INTERRUPTED
+from crawler.tempdirs import sweep_stale_tempdirs
 from scheduler.history import History, now_iso
 from scheduler.jobs import JOB_KINDS, kind_of
 from scheduler.lock import SnapshotLock, lock_path
 from scheduler.runner import JobContext, Stop
-from scheduler.snapshot_process import sweep_stale_tempdirs
 from scheduler.triggers import When
 
 logger = logging.getLogger("adcensus.scheduler")

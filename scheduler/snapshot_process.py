@@ -16,63 +16,26 @@ Exit status: 0 complete, 3 partial (a site failed), 1 failed, 2 bad configuratio
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scheduler.processes import alive as _alive
+from crawler.tempdirs import in_memory_tempdir
+from crawler.vocabulary import RunState
 
 if TYPE_CHECKING:
     from crawler.config import LoadedConfig
     from crawler.sites import SiteDefinition
 
 EXIT_COMPLETE, EXIT_FAILED, EXIT_CONFIG, EXIT_PARTIAL, EXIT_SKIPPED = 0, 1, 2, 3, 4
-MEMORY_DIRS = ("/dev/shm", "/run/shm")
-TEMPDIR_PREFIX = "adcensus-snapshot-"  # + "<pid>-"
 # Scrapy stops its crawlers with this reason on SIGTERM/SIGINT (spiders/crawl.py records
 # it as the error "closed_shutdown"): the crawl is incomplete and must not be counted
 STOPPED_BY_SIGNAL = "closed_shutdown"
 CANCELLED = "cancelled: the snapshot process was asked to stop (SIGTERM/SIGINT) mid-crawl"
-
-
-def memory_tempdir() -> Path:
-    """A private temporary directory in RAM when the machine has one."""
-    prefix = f"{TEMPDIR_PREFIX}{os.getpid()}-"
-    for candidate in MEMORY_DIRS:
-        if os.path.isdir(candidate) and os.access(candidate, os.W_OK):
-            return Path(tempfile.mkdtemp(prefix=prefix, dir=candidate))
-    return Path(tempfile.mkdtemp(prefix=prefix))
-
-
-def tempdirs(pid: int | None = None) -> list[Path]:
-    """The snapshot temporary directories on this machine, of one process or of all."""
-    pattern = f"{TEMPDIR_PREFIX}{pid if pid is not None else '*'}-*"
-    roots = [Path(d) for d in MEMORY_DIRS if os.path.isdir(d)] + [Path(tempfile.gettempdir())]
-    return sorted({p for root in roots for p in root.glob(pattern) if p.is_dir()})
-
-
-def remove_tempdirs(pid: int) -> None:
-    """Remove what a snapshot process killed with SIGKILL left in RAM (Chromium's profile)."""
-    for path in tempdirs(pid):
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def sweep_stale_tempdirs() -> None:
-    """Remove the temporary directories of snapshot processes that no longer exist."""
-    for path in tempdirs():
-        try:
-            pid = int(path.name[len(TEMPDIR_PREFIX):].split("-", 1)[0])
-        except ValueError:
-            continue
-        if pid != os.getpid() and not _alive(pid):
-            shutil.rmtree(path, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,15 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "own clock: `adcensus demo --weeks`, and tests); never for real sites")
     args = parser.parse_args(argv)
 
-    sweep_stale_tempdirs()
-    tmp = memory_tempdir()
-    # Chromium, Playwright's driver and Python all take TMPDIR: nothing lands on disk
-    os.environ["TMPDIR"] = str(tmp)
-    tempfile.tempdir = str(tmp)
-    try:
+    with in_memory_tempdir():
         return _run(args.config, quiet=args.quiet, lock_fd=args.lock_fd, taken_at=args.taken_at)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _moment(text: str) -> datetime:
@@ -172,7 +128,8 @@ def _snapshot(loaded: LoadedConfig, sites: Sequence[SiteDefinition], quiet: bool
             collectors = []  # drop the listings as soon as the indicators exist
     _say(quiet, f"snapshot {final.snapshot_id}: {final.status}"
                 + (f" ({final.reason})" if final.reason else ""))
-    return {"complete": EXIT_COMPLETE, "partial": EXIT_PARTIAL}.get(final.status, EXIT_FAILED)
+    exits: dict[str, int] = {RunState.COMPLETE: EXIT_COMPLETE, RunState.PARTIAL: EXIT_PARTIAL}
+    return exits.get(final.status, EXIT_FAILED)
 
 
 class Cancelled(BaseException):

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from crawler.config import LoadedConfig
 from crawler.protection import Protection, protection_for
 from crawler.records import RunRecord, is_site_scope
-from crawler.store.base import VISIBLE, Store
+from crawler.store.base import Store
+from crawler.vocabulary import VISIBLE, JobOutcome, RunState, SiteHealth
 from scheduler.history import Execution, History
 from scheduler.lock import holder, lock_path
 from scheduler.service import JobInfo, list_jobs
@@ -89,21 +90,21 @@ def warnings(s: Status) -> list[str]:
             found.append(f"job {job.id} was due at {_t(job.next_run_time, s.zone)} and has not "
                          "run: is `adcensus serve` running?")
     recent = s.runs[-RECENT_RUNS * 2:]
-    failed = [r for r in recent if r.status == "failed"]
+    failed = [r for r in recent if r.status == RunState.FAILED]
     if failed:
         found.append(f"{len(failed)} of the last {len(recent)} snapshots failed; the latest, "
                      f"{failed[-1].snapshot_id}: {failed[-1].reason}")
     for run in s.runs:
-        if run.status == "running" and s.running_pid is None:
+        if run.status == RunState.RUNNING and s.running_pid is None:
             found.append(f"snapshot {run.snapshot_id} is recorded as running but nothing holds "
                          "the lock: it was interrupted, and the next start records it as failed")
-    done = [r for r in s.runs if r.status in ("complete", "partial")]
+    done = [r for r in s.runs if r.status in VISIBLE]
     if done:
         latest = done[-1]
         for site in latest.sites:
-            if site.status != "ok":
+            if site.health != SiteHealth.OK:
                 errors = sum(site.errors.values())
-                verb = "failed" if site.status == "failed" else f"was {site.status}"
+                verb = "failed" if site.health == SiteHealth.FAILED else f"was {site.health}"
                 found.append(f"site {site.site} {verb} in the latest snapshot "
                              f"{latest.snapshot_id} ({errors} error(s): "
                              f"{_reasons(site.errors) or 'no page fetched'})")
@@ -112,7 +113,8 @@ def warnings(s: Status) -> list[str]:
     for execution in s.executions:  # newest first
         latest_by_job.setdefault(execution.job_id, execution)
     for execution in latest_by_job.values():
-        if execution.outcome in ("failed", "timeout", "cancelled", "skipped"):
+        if execution.outcome in (JobOutcome.FAILED, JobOutcome.TIMEOUT, JobOutcome.CANCELLED,
+                                 JobOutcome.SKIPPED):
             found.append(f"the last run of job {execution.job_id} "
                          f"({_t(_parse(execution.started_at), s.zone)}) ended {execution.outcome}: "
                          f"{execution.reason or 'see the run record'}")
@@ -159,7 +161,7 @@ def render(s: Status, config_path: str) -> str:
         for site in run.sites:
             errors = sum(site.errors.values())
             items = s.items.get((run.snapshot_id, site.site), "-")
-            lines.append(f"      {site.site:<16} {site.status:<9} {site.pages:>6} pages "
+            lines.append(f"      {site.site:<16} {site.health:<9} {site.pages:>6} pages "
                          f"{items:>7} items {errors:>5} errors"
                          + (f" ({_reasons(site.errors)})" if errors else ""))
     if not s.runs:

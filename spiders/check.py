@@ -36,16 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=20)
     args = parser.parse_args(argv)
 
-    from scheduler.snapshot_process import memory_tempdir  # same memory-only temp dir
+    from crawler.tempdirs import in_memory_tempdir  # as the snapshot process's
 
-    import os
-    import shutil
-    import tempfile
-
-    tmp = memory_tempdir()
-    os.environ["TMPDIR"] = str(tmp)
-    tempfile.tempdir = str(tmp)
-    try:
+    with in_memory_tempdir():
         from crawler.config import load_config
         from crawler.errors import AdcensusError
 
@@ -70,8 +63,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(report(site.name, run.pages, run.items, run.filled, run.errors, run.dropped,
                      list(site.fields)))
         return 0 if run.items else 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

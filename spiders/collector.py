@@ -9,6 +9,7 @@ from collections import Counter
 
 from crawler.listing import Listing
 from crawler.records import SiteRun
+from crawler.vocabulary import SiteHealth
 
 
 class SiteCollector:
@@ -44,12 +45,12 @@ class SiteCollector:
     def site_run(self) -> SiteRun:
         # a site that yielded no page at all failed; zero listings from a fetched site
         # is a finding (that the health check of a later stage judges), not a failure
-        status = "failed" if self.pages == 0 else "ok"
+        health = SiteHealth.FAILED if self.pages == 0 else SiteHealth.OK
         end = self.finished if self.finished is not None else time.monotonic()
         return SiteRun(
             site=self.site,
             kind=self.kind,
-            status=status,
+            health=health,
             pages=self.pages,
             items=len(self.listings),
             errors=dict(sorted(self.errors.items())),

@@ -9,8 +9,8 @@ base * 2^(attempt-1). The wait is an asyncio sleep: other requests go on meanwhi
 from __future__ import annotations
 
 import asyncio
-from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware

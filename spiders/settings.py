@@ -3,7 +3,7 @@
 Privacy first: no HTTP cache, no job directory, no telnet console, no stats dump, no
 feeds, a log formatter that writes no items or listing URLs. Chromium gets no disk
 cache and no crash reporter; its profile lives in the snapshot's memory-backed
-temporary directory (see scheduler/snapshot_process.py), and so does its HOME: Chromium
+temporary directory (see crawler/tempdirs.py), and so does its HOME: Chromium
 writes a crash database and caches under HOME whatever its profile directory is.
 """
 
@@ -14,25 +14,12 @@ import tempfile
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.browser import CHROMIUM_ARGS, browser_env
 from crawler.config import LoadedConfig
 from crawler.sites import SiteDefinition
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--disable-breakpad",
-    "--disable-crash-reporter",
-    "--disk-cache-size=1",
-    "--media-cache-size=1",
-    "--disable-dev-shm-usage",
-]
 
 
 def abort_request(request: Any) -> bool:
@@ -45,16 +32,6 @@ def browser_home() -> str:
     """Where Chromium's HOME goes: inside the temporary directory, which the snapshot
     process (and `adcensus sites check`) put on memory-backed storage and remove."""
     return os.path.join(tempfile.gettempdir(), "browser-home")
-
-
-def browser_env(home: str) -> dict[str, str]:
-    # without this Chromium writes "Crash Reports" (a crash dump holds page memory) under
-    # ~/.config/chromium and a dconf cache under ~/.cache, outside the temporary directory;
-    # and the browser needs none of our secrets (window keys, store credentials)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "ADCENSUS_"))}
-    env.update(HOME=home, XDG_CONFIG_HOME=f"{home}/.config", XDG_CACHE_HOME=f"{home}/.cache",
-               XDG_DATA_HOME=f"{home}/.local/share")
-    return env
 
 
 def process_settings(loaded: LoadedConfig) -> dict[str, Any]:

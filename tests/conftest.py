@@ -14,7 +14,7 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    from crawler.config import CrawlSection, LoadedConfig, Config
+    from crawler.config import Config, CrawlSection, LoadedConfig
 
     browser = LoadedConfig(REPO / "x.yaml", Config(crawl=CrawlSection()), []).browser_executable()
     if browser:

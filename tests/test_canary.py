@@ -1,4 +1,4 @@
-"""The canary test (DESIGN.md, privacy model item 5): unique strings planted in every
+"""The canary test (docs/PRIVACY.md, the privacy model's item 5): unique strings planted in every
 content field of the demo market never appear in any sink.
 
 Real parts only: the demo market with canaries on 127.0.0.1, two snapshots through the
@@ -35,11 +35,11 @@ import yaml
 
 from crawler.audit import run_audit
 from crawler.config import CrawlSection, load_config
-from crawler.demo_market.canaries import MARKER, Canaries
-from crawler.demo_market.generator import Market, generate
+from crawler.demo_market.market import Market
 from crawler.demo_market.server import MarketServer
 from crawler.sites import load_sites
 from crawler.store import open_store
+from tests.canaries import MARKER, Canaries, planted_market
 from tests.conftest import SITES, write_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -141,11 +141,11 @@ def files_under(root: Path) -> Iterator[Path]:
 
 
 def test_the_search_finds_every_encoding() -> None:
-    market = generate(seed=5, listings=20, canaries=True)
-    search = CanarySearch(market.canaries)
-    token = sorted(market.canaries.by_field["email"])[0]
+    _, canaries = planted_market(seed=5, listings=20)
+    search = CanarySearch(canaries)
+    token = sorted(canaries.by_field["email"])[0]
     email = f"{token}@example.org"
-    phone = sorted(market.canaries.phones)[0]
+    phone = sorted(canaries.phones)[0]
     for data in (email.encode(), email.encode("utf-16-le"), email.encode("utf-16-be"),
                  b"x" + base64.b64encode(b"ab" + email.encode()) + b"y",
                  base64.urlsafe_b64encode(email.encode()), email.encode().hex().encode(),
@@ -268,6 +268,7 @@ def take_snapshot(config: Path, log: Path, home: Path) -> tuple[int, set[Path]]:
 @dataclass
 class Run:
     market: Market
+    canaries: Canaries
     config: Path
     data: Path
     home: Path
@@ -276,7 +277,7 @@ class Run:
 
 
 def run_two_snapshots(tmp_path: Path, store: str | None = None) -> Run:
-    market = generate(seed=11, listings=LISTINGS, canaries=True)
+    market, canaries = planted_market(seed=11, listings=LISTINGS)
     home = tmp_path / "home"
     home.mkdir()
     started = time.time()
@@ -285,7 +286,7 @@ def run_two_snapshots(tmp_path: Path, store: str | None = None) -> Run:
         config = canary_config(tmp_path, market, server.url, store)
         # the pages really carry the canaries (so the search below could find them)
         page = urllib.request.urlopen(f"{server.url}/sites/annonstavlan/").read()
-        assert CanarySearch(market.canaries).search(page, "the market")
+        assert CanarySearch(canaries).search(page, "the market")
         data = config.parent
         for n in (1, 2):
             status, used = take_snapshot(config, data / "logs" / f"snapshot-{n}.log", home)
@@ -293,7 +294,7 @@ def run_two_snapshots(tmp_path: Path, store: str | None = None) -> Run:
             log = (data / "logs" / f"snapshot-{n}.log").read_text(errors="replace")
             assert status == 3, f"snapshot {n} should be partial (borta fails):\n{log[-3000:]}"
             market.advance(7)
-    return Run(market, config, data, home, temp_dirs, started)
+    return Run(market, canaries, config, data, home, temp_dirs, started)
 
 
 def check_the_run(run: Run) -> None:
@@ -304,9 +305,9 @@ def check_the_run(run: Run) -> None:
         assert [r.status for r in runs] == ["partial", "partial"]
         for record in runs:
             sites = {s.site: s for s in record.sites}
-            assert sites["borta"].status == "failed"
+            assert sites["borta"].health == "failed"
             for name in SHIPPED_SITES:
-                assert sites[name].status == "ok" and sites[name].items > 0, sites[name]
+                assert sites[name].health == "ok" and sites[name].items > 0, sites[name]
         assert store.fingerprints(runs[-1].snapshot_id)
     log = (run.data / "logs" / "snapshot-1.log").read_text(errors="replace")
     assert "DEBUG" in log and "Crawled (200)" in log, "DEBUG logging was on"
@@ -357,7 +358,7 @@ def assert_no_hits(hits: list[Hit]) -> None:
 def test_no_canary_reaches_any_sink_with_sqlite(tmp_path: Path) -> None:
     run = run_two_snapshots(tmp_path)
     check_the_run(run)
-    search = CanarySearch(run.market.canaries)
+    search = CanarySearch(run.canaries)
     # the search works on this run's own material: the market serves the canaries
     assert len(search.tokens) > 1000 and len(search.phones) > 50
     hits = sinks(run, search)
@@ -380,7 +381,7 @@ def test_no_canary_reaches_any_sink_with_elasticsearch(
     try:
         run = run_two_snapshots(tmp_path, store=backend.url)
         check_the_run(run)
-        search = CanarySearch(run.market.canaries)
+        search = CanarySearch(run.canaries)
         hits = sinks(run, search)
 
         # every document of every index of this store, dumped with a scroll

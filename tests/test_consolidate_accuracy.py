@@ -10,8 +10,9 @@ import pytest
 from crawler.consolidate import consolidate
 from crawler.consolidate.baseline import Comparison, Earlier
 from crawler.demo_market.generator import generate
-from crawler.demo_market.scoring import bcubed, listings_at, pair_scores, score
+from crawler.demo_market.truth import compute_truth
 from crawler.records import SCOPE_ALL
+from tests.scoring import bcubed, listings_at, pair_scores, score
 
 KEY = b"accuracy-test-key-32-bytes-long!"
 
@@ -24,7 +25,7 @@ def test_targets_on_ground_truth(seed: int) -> None:
     assert s.unique_found == s.unique_true  # exact copies: exact
     assert s.pair_precision >= 0.99 and s.pair_recall >= 0.97, s
     assert s.bcubed_f1 >= 0.95, s
-    truth = market.truth(0)
+    truth = compute_truth(market, 0)
     hits = Counter()
     for u in c.uniques:
         hits[u.site] += u.hits
@@ -38,7 +39,7 @@ def test_new_still_gone_are_exact_for_exact_copies() -> None:
     earlier = Earlier.from_fingerprints(base.fingerprints("w", "s0"), sites)
     market.advance(7)
     now = Comparison(consolidate(listings_at(market, 7), KEY), earlier, earlier)
-    truth = market.truth(7, baseline_day=0)
+    truth = compute_truth(market, 7, baseline_day=0)
     new = Counter(u.scope for u in now.units() if u.level == "unique" and u.new_vs_baseline)
     still = Counter(u.scope for u in now.units() if u.level == "unique" and u.new_vs_baseline is False)
     gone = now.gone(sites)

@@ -8,7 +8,8 @@ from collections import Counter
 import pytest
 
 from crawler.demo_market import generate
-from crawler.demo_market import vocabulary as v
+from crawler.demo_market import wordlists as v
+from crawler.demo_market.truth import compute_truth
 from crawler.listing import Listing
 from crawler.normalise import profile
 
@@ -42,7 +43,7 @@ def test_every_locality_has_a_county() -> None:
 
 
 def test_truth_counts_canonical_localities_and_counties(market) -> None:
-    t = market.truth(0)
+    t = compute_truth(market, 0)
     live = [p for p in market.postings if p.live(0)]
     assert t.unique_by["locality"] == Counter((p.site, p.locality) for p in live)
     assert t.unique_by["county"] == Counter((p.site, v.LOCALITY_COUNTY[p.locality]) for p in live)

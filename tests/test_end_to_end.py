@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.commands.snapshot import run_snapshot
-from crawler.demo_market.generator import Market, generate
+from crawler.demo_market.generator import generate
+from crawler.demo_market.market import Market
 from crawler.demo_market.server import MarketServer
+from crawler.demo_market.truth import compute_truth
 from crawler.sites import load_sites
 from crawler.store import open_store
+from scheduler.runner import run_snapshot
 from tests.conftest import SITES, write_config
 
 pytestmark = pytest.mark.slow
@@ -48,9 +50,9 @@ def test_two_snapshots_match_the_ground_truth(market: tuple[Market, MarketServer
     m, server = market
     config = write_config(tmp_path, server.url)
 
-    assert run_snapshot(config, quiet=True) == 0
+    assert run_snapshot(config, quiet=True).exit_code == 0
     run, rows = latest(tmp_path / "store.sqlite")
-    truth = m.truth(day=0)
+    truth = compute_truth(m, day=0)
     assert run.status == "complete" and run.is_baseline
     assert {s.site for s in run.sites} == {s.name for s in SHIPPED} == set(truth.unique)
     for site in (*HTTP_SITES, *BROWSER_SITES):
@@ -72,9 +74,9 @@ def test_two_snapshots_match_the_ground_truth(market: tuple[Market, MarketServer
     assert counted == expected
 
     m.advance(7)
-    assert run_snapshot(config, quiet=True) == 0
+    assert run_snapshot(config, quiet=True).exit_code == 0
     run2, rows2 = latest(tmp_path / "store.sqlite", breakdown="total")
-    truth7 = m.truth(day=7, baseline_day=0, previous_day=0)
+    truth7 = compute_truth(m, day=7, baseline_day=0, previous_day=0)
     assert not run2.is_baseline and run2.window_id == run.window_id
     for site in (*HTTP_SITES, *BROWSER_SITES):
         assert rows2[site, "unique", "count", "total", "total"] == truth7.unique[site], site
@@ -95,11 +97,11 @@ def test_javascript_sites_yield_nothing_without_the_browser(
         market: tuple[Market, MarketServer], tmp_path: Path) -> None:
     m, server = market
     config = write_config(tmp_path, server.url, browser=False)
-    assert run_snapshot(config, quiet=True) == 0
+    assert run_snapshot(config, quiet=True).exit_code == 0
     run, rows = latest(tmp_path / "store.sqlite", breakdown="total")
     items = {s.site: s.items for s in run.sites}
     pages = {s.site: s.pages for s in run.sites}
-    truth = m.truth(day=0)
+    truth = compute_truth(m, day=0)
     for site in BROWSER_SITES:
         assert pages[site] >= 1, "the shell page was fetched"
         assert items[site] == 0, "without JavaScript the shell holds no listing"
@@ -128,13 +130,13 @@ def test_an_unreachable_site_is_recorded_and_the_others_complete(
     data["sites"].update(dir=str(sites), enabled=["annonstavlan", "borta"])
     config.write_text(yaml.safe_dump(data))
 
-    assert run_snapshot(config, quiet=True) == 3  # partial
+    assert run_snapshot(config, quiet=True).exit_code == 3  # partial
     run, rows = latest(tmp_path / "store.sqlite", breakdown="total")
     by_site = {s.site: s for s in run.sites}
     assert run.status == "partial" and "borta" in run.reason
-    assert by_site["borta"].status == "failed"
+    assert by_site["borta"].health == "failed"
     assert by_site["borta"].errors.get("connection_refused", 0) >= 1
-    assert by_site["annonstavlan"].status == "ok"
-    assert rows["annonstavlan", "unique", "count", "total", "total"] == m.truth(0).unique["annonstavlan"]
+    assert by_site["annonstavlan"].health == "ok"
+    assert rows["annonstavlan", "unique", "count", "total", "total"] == compute_truth(m, 0).unique["annonstavlan"]
     assert not any(key[0] == "borta" for key in rows), "a failed site is not stored as zero"
     assert Counter(key[0] for key in rows)["all"] > 0

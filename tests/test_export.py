@@ -18,21 +18,22 @@ import yaml
 
 from crawler.cli import main
 from crawler.consolidate.baseline import reach_category
+from crawler.demo_market.truth import compute_truth
 from crawler.export import Request
 from crawler.export import export as export_to
 from crawler.export.codebook import LEVEL_MEANINGS, MEASURE_MEANINGS, REACH_CATEGORIES
 from crawler.export.columns import INDICATOR_COLUMNS, RUN_COLUMNS
-from crawler.export.files import staging
+from crawler.files import staging
 from crawler.keys import RECORD_SECRET_ENV, KeyRing
 from crawler.listing import Listing
 from crawler.normalise.person import UNDER_18
-from crawler.protection import FLAG, PERTURBED, Protection
+from crawler.protection import Protection
 from crawler.ptable import PTable, PTableParameters
 from crawler.record_keys import named_cell_key
-from crawler.records import LEVELS, MEASURES, SCOPE_ALL, Indicator, RunRecord, SiteRun
+from crawler.records import SCOPE_ALL, Indicator, RunRecord, SiteRun
 from crawler.snapshot import Snapshot
 from crawler.store import open_store
-from crawler.store.base import indicator_key
+from crawler.vocabulary import LEVELS, MEASURES, CellState
 from tests.conftest import SITES
 from tests.store_backends import ElasticsearchBackend
 
@@ -174,10 +175,10 @@ def assert_published(row, indicator: Indicator, protection: Protection) -> int:
     """An exported row is the stored count as the cell key method publishes it, or for a
     stated age under 18 the exact flag; returns the noise (0 for a flag)."""
     if indicator.breakdown == "age_band" and indicator.category == UNDER_18:
-        assert row.protection == FLAG and pd.isna(row.value)
+        assert row.protection == CellState.FLAG and pd.isna(row.value)
         assert row.shown == ("present" if indicator.value > 0 else "not present")
         return 0
-    assert row.protection == PERTURBED and not pd.isna(row.value)
+    assert row.protection == CellState.PERTURBED and not pd.isna(row.value)
     assert row.value == protection.published(indicator), key_of(row)
     assert row.shown == str(row.value)
     assert abs(row.value - indicator.value) <= D
@@ -207,11 +208,11 @@ def test_csv_publishes_every_stored_count_with_the_cell_key_method(exported: Pat
     assert [c.name for c in INDICATOR_COLUMNS] == list(df.columns)
     assert "suppressed" not in df.columns
     _, exact = stored(store_dir)
-    truth = {indicator_key(i): i for i in exact}
+    truth = {i.cell_id: i for i in exact}
     assert len(df) == len(truth) and len(set(map(key_of, df.itertuples()))) == len(truth)
     assert all(i.cell_key is not None for i in exact)
 
-    assert set(df.protection) == {PERTURBED, FLAG}
+    assert set(df.protection) == {CellState.PERTURBED, CellState.FLAG}
     protection = protection_of(store_dir)
     noise, small = [], 0
     for row in df.itertuples():
@@ -221,10 +222,10 @@ def test_csv_publishes_every_stored_count_with_the_cell_key_method(exported: Pat
         small += 1 <= i.value <= 4  # published (0, or 3 and more), never hidden
     assert small > 100 and any(noise), (small, Counter(noise))
     # nothing is hidden: a value in every row but the flags, and no marker anywhere
-    assert df[df.protection == PERTURBED].value.notna().all()
+    assert df[df.protection == CellState.PERTURBED].value.notna().all()
     assert not df.shown.isin(["..", "<5"]).any()
     # the under-18 flag says exactly whether a listing stated an age under 18
-    flags = df[df.protection == FLAG]
+    flags = df[df.protection == CellState.FLAG]
     assert set(flags.breakdown) == {"age_band"} and set(flags.category) == {UNDER_18}
     assert set(flags.shown) == {"present"}  # a category not seen has no row: none stated
     visible = [r for r in stored(store_dir)[0] if r.status != "failed"]
@@ -263,7 +264,7 @@ def test_csv_publishes_every_stored_count_with_the_cell_key_method(exported: Pat
     markers = codebook[(codebook.kind == "value") & (codebook.column == "shown")]
     assert set(markers.value) == {"a number", "present", "not present"}
     protections = codebook[(codebook.kind == "value") & (codebook.column == "protection")]
-    assert set(protections.value) == {PERTURBED, FLAG}
+    assert set(protections.value) == {CellState.PERTURBED, CellState.FLAG}
     # the p-table's parameters are not published
     for text in (readme, (out / "codebook.csv").read_text()):
         assert "max_deviation" not in text and "smallest_published" not in text
@@ -299,7 +300,7 @@ def test_the_same_cell_is_the_same_number_in_every_export(
     # and a value never depends on the clock, the order of export or anything but the cell
     protection = protection_of(store_dir)
     _, exact = stored(store_dir)
-    assert {indicator_key(i): protection.published(i) for i in exact if i.breakdown != "age_band"
+    assert {i.cell_id: protection.published(i) for i in exact if i.breakdown != "age_band"
             or i.category != UNDER_18} == {k: v for k, (v, _) in first.items()
                                             if not pd.isna(v)}
 
@@ -312,8 +313,8 @@ def test_the_configured_p_table_is_used(tmp_path: Path, store_dir: Path) -> None
     parameters = PTableParameters(max_deviation=5, variance=4.0, smallest_published=1)
     protection = Protection(parameters, protection_of(store_dir).secret)
     _, exact = stored(store_dir)
-    truth = {indicator_key(i): i for i in exact}
-    counts = df[df.protection == PERTURBED]
+    truth = {i.cell_id: i for i in exact}
+    counts = df[df.protection == CellState.PERTURBED]
     assert len(counts) > 100
     noise = []
     for row in counts.itertuples():
@@ -372,20 +373,20 @@ def test_an_old_row_without_a_cell_key_is_published_perturbed_never_exact(
     legacy = df[df.snapshot_id == sid]
     assert len(legacy) == len(indicators)
     table = PTable.build()
-    by_key = {indicator_key(i): i for i in indicators}
+    by_key = {i.cell_id: i for i in indicators}
     protection = Protection(secret=secret)
     for line in legacy.itertuples():
         i = by_key[key_of(line)]
         if i.category == UNDER_18:
-            assert line.protection == FLAG and line.shown == "present" and pd.isna(line.value)
+            assert line.protection == CellState.FLAG and line.shown == "present" and pd.isna(line.value)
             continue
         # the named-key publication: never the exact count by construction, only by chance
-        assert line.protection == PERTURBED
-        assert line.value == table.published(i.value, named_cell_key(secret, *indicator_key(i)))
+        assert line.protection == CellState.PERTURBED
+        assert line.value == table.published(i.value, named_cell_key(secret, *i.cell_id))
         assert_published(line, i, protection)
     # the cells with cell keys beside them are published as always
     _, exact = stored(tmp_path)
-    truth = {indicator_key(i): i for i in exact}
+    truth = {i.cell_id: i for i in exact}
     for line in df[df.snapshot_id != sid].itertuples():
         assert truth[key_of(line)].cell_key is not None
         assert_published(line, truth[key_of(line)], protection)
@@ -419,7 +420,7 @@ def test_parquet_round_trips_types_and_matches_the_csv(config: Path, exported: P
         assert list(parquet[column]) == list(csv[column]), column
     assert parquet.value.equals(csv.value)
     # empty only for the flag
-    assert list(parquet.value.isna()) == list(parquet.protection == FLAG)
+    assert list(parquet.value.isna()) == list(parquet.protection == CellState.FLAG)
     assert list(parquet.comparable) == list(csv.comparable)
     assert (parquet.taken_at == csv.taken_at).all()
     # codes that a careless reader turns into numbers or missing values stay text
@@ -518,13 +519,13 @@ def test_an_elasticsearch_store_exports_alike(elasticsearch_url: str, tmp_path: 
         take(backend.url, tmp_path / "keys", *SNAPSHOTS[0])
         with backend.open() as store:
             result = export_to(store, Request(out=tmp_path / "e"), protection, sites=KINDS)
-            truth = {indicator_key(i): i for i in store.indicators()}
+            truth = {i.cell_id: i for i in store.indicators()}
     finally:
         backend.cleanup()
     assert result.snapshots == 1 and result.indicator_rows == len(truth)
     df = read_csv(tmp_path / "e" / "indicators.csv")
     assert set(map(key_of, df.itertuples())) == set(truth)
-    assert set(df.protection) == {PERTURBED, FLAG}
+    assert set(df.protection) == {CellState.PERTURBED, CellState.FLAG}
     for row in df.itertuples():
         assert truth[key_of(row)].cell_key is not None
         assert_published(row, truth[key_of(row)], protection)
@@ -656,33 +657,33 @@ def test_a_retired_privacy_setting_is_named(tmp_path: Path, store_dir: Path,
 
 @pytest.mark.slow
 def test_export_of_a_real_demo_crawl(tmp_path: Path) -> None:
-    from crawler.commands.snapshot import run_snapshot
     from crawler.demo_market.generator import generate
     from crawler.demo_market.server import MarketServer
     from crawler.sites import load_sites
+    from scheduler.runner import run_snapshot
     from tests.conftest import write_config as demo_config
 
     market = generate(seed=11, listings=15)  # small: two quick snapshots
     with MarketServer(market) as server:
         config = demo_config(tmp_path, server.url, browser=False)
-        assert run_snapshot(config, quiet=True, taken_at=DAY) == 0
+        assert run_snapshot(config, quiet=True, taken_at=DAY).exit_code == 0
         market.advance(7)
-        assert run_snapshot(config, quiet=True, taken_at=DAY + timedelta(days=7)) == 0
+        assert run_snapshot(config, quiet=True, taken_at=DAY + timedelta(days=7)).exit_code == 0
     out = tmp_path / "export"
     assert main(["export", "--config", str(config), "--out", str(out),
                  "--format", "parquet"]) == 0
     assert out.is_dir() and not list(Path.cwd().glob("adcensus-export-2026-03-02-*"))
     df = pd.read_parquet(out / "indicators.parquet", dtype_backend="numpy_nullable")
     with open_store(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
-        truth = {indicator_key(i): i for i in store.indicators()}
+        truth = {i.cell_id: i for i in store.indicators()}
     assert len(df) == len(truth) and df.snapshot_id.nunique() == 2
     assert list(dict.fromkeys(df.taken_at.dt.date.astype(str))) == ["2026-03-02", "2026-03-09"]
     protection = Protection(secret=KeyRing(tmp_path / "keys", env={}).record_secret())
     noise = [assert_published(row, truth[key_of(row)], protection) for row in df.itertuples()]
     assert any(noise)
-    assert set(df.protection) <= {PERTURBED, FLAG}
+    assert set(df.protection) <= {CellState.PERTURBED, CellState.FLAG}
     # the sites' unique listings as the demo market's ground truth has them, published
-    day0 = market.truth(0)
+    day0 = compute_truth(market, 0)
     first = df[(df.snapshot_id == df.snapshot_id.iloc[0]) & (df.breakdown == "total")
                & (df.level == "unique") & (df.measure == "count")]
     http = {s.name for s in load_sites(SITES) if s.render != "browser"}

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.commands.snapshot import run_snapshot
-from crawler.demo_market.generator import Market, generate
+from crawler.demo_market.generator import generate
+from crawler.demo_market.market import Market
 from crawler.demo_market.server import MarketServer
+from crawler.demo_market.truth import compute_truth
 from crawler.store import open_store
+from scheduler.runner import run_snapshot
 from tests.conftest import write_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -46,9 +48,9 @@ def test_passing_faults_are_retried_and_cost_nothing(market: tuple[Market, Marke
                                                      tmp_path: Path) -> None:
     m, server = market
     server.faults.set(BOARD, too_many=1, passing_500=0.3, slow_s=0.02)
-    assert run_snapshot(config(tmp_path, server.url, [BOARD, "sockerdejt"]), quiet=True) == 0
+    assert run_snapshot(config(tmp_path, server.url, [BOARD, "sockerdejt"]), quiet=True).exit_code == 0
     run, rows, sites = latest(tmp_path)
-    truth = m.truth(0)
+    truth = compute_truth(m, 0)
     assert rows[BOARD, "unique", "count"] == truth.unique[BOARD]
     assert rows["sockerdejt", "unique", "count"] == truth.unique["sockerdejt"]
     errors = sites[BOARD].errors
@@ -61,15 +63,15 @@ def test_lasting_faults_cost_their_pages_and_are_named(market: tuple[Market, Mar
     m, server = market
     faults = server.faults.set(BOARD, lasting_500=0.08, drop=0.08, truncate=0.08,
                                redirect_loop=0.08)
-    assert run_snapshot(config(tmp_path, server.url, [BOARD, "sockerdejt"]), quiet=True) == 0
+    assert run_snapshot(config(tmp_path, server.url, [BOARD, "sockerdejt"]), quiet=True).exit_code == 0
     run, rows, sites = latest(tmp_path)
     lasting = ("lasting_500", "drop", "truncate", "redirect_loop")
     # a posting is lost when every one of its hits is on a failing page
     reachable = {h.listing_id for h in m.live_hits(BOARD, 0) if not any(
         faults.picks(fault, f"/sites/{BOARD}/annons/{h.hit_id}") for fault in lasting)}
-    assert reachable and len(reachable) < m.truth(0).unique[BOARD]
+    assert reachable and len(reachable) < compute_truth(m, 0).unique[BOARD]
     assert rows[BOARD, "unique", "count"] == len(reachable)
-    assert rows["sockerdejt", "unique", "count"] == m.truth(0).unique["sockerdejt"]
+    assert rows["sockerdejt", "unique", "count"] == compute_truth(m, 0).unique["sockerdejt"]
     errors = sites[BOARD].errors
     # a cut connection and a cut body both reach Scrapy as a response that lost data
     for reason in ("http_500", "truncated_response", "too_many_redirects",
@@ -82,11 +84,11 @@ def test_layout_change_is_unhealthy_not_zero(market: tuple[Market, MarketServer]
     m, server = market
     path = config(tmp_path, server.url, [BOARD, "sockerdejt"])
     for _ in range(2):
-        assert run_snapshot(path, quiet=True) == 0
+        assert run_snapshot(path, quiet=True).exit_code == 0
     server.faults.set(BOARD, layout_changed=True)
-    assert run_snapshot(path, quiet=True) == 3  # partial
+    assert run_snapshot(path, quiet=True).exit_code == 3  # partial
     run, rows, sites = latest(tmp_path)
-    assert sites[BOARD].status == "unhealthy"
+    assert sites[BOARD].health == "unhealthy"
     assert "unhealthy_items_fell" in sites[BOARD].errors
     assert run.status == "partial" and "unhealthy: annonstavlan" in run.reason
     with open_store(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
@@ -94,7 +96,7 @@ def test_layout_change_is_unhealthy_not_zero(market: tuple[Market, MarketServer]
         other = store.indicators(snapshot_id=run.snapshot_id, scope="sockerdejt")
     assert board and not any(i.comparable for i in board)
     assert other and all(i.comparable for i in other)
-    assert rows["sockerdejt", "unique", "count"] == m.truth(0).unique["sockerdejt"]
+    assert rows["sockerdejt", "unique", "count"] == compute_truth(m, 0).unique["sockerdejt"]
 
 
 def test_a_browser_page_that_never_finishes(market: tuple[Market, MarketServer],
@@ -103,8 +105,8 @@ def test_a_browser_page_that_never_finishes(market: tuple[Market, MarketServer],
     server.faults.set("profilkatalogen", script_hangs=True)
     path = config(tmp_path, server.url, [BOARD, "profilkatalogen"], download_timeout_s=3,
                   retries=0)
-    assert run_snapshot(path, quiet=True) == 3
+    assert run_snapshot(path, quiet=True).exit_code == 3
     run, rows, sites = latest(tmp_path)
-    assert sites["profilkatalogen"].status == "failed"
+    assert sites["profilkatalogen"].health == "failed"
     assert sites["profilkatalogen"].errors.get("browser_timeout", 0) >= 1
-    assert rows[BOARD, "unique", "count"] == m.truth(0).unique[BOARD]
+    assert rows[BOARD, "unique", "count"] == compute_truth(m, 0).unique[BOARD]

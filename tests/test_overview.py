@@ -17,9 +17,10 @@ import pytest
 import yaml
 
 from crawler.cli import main
-from crawler.commands.snapshot import run_snapshot
-from crawler.demo_market.generator import Market, generate
+from crawler.demo_market.generator import generate
+from crawler.demo_market.market import Market
 from crawler.demo_market.server import MarketServer
+from crawler.demo_market.truth import compute_truth
 from crawler.keys import RECORD_SECRET_ENV, KeyRing
 from crawler.listing import Listing
 from crawler.normalise.person import UNDER_18
@@ -31,7 +32,8 @@ from crawler.report.overview_tables import NO_LABEL, STATED, OverviewTable, Row
 from crawler.sites import load_sites
 from crawler.snapshot import Snapshot
 from crawler.store import open_store
-from crawler.store.base import indicator_key
+from crawler.vocabulary import CellState
+from scheduler.runner import run_snapshot
 from tests.conftest import SITES, write_config
 
 T0 = datetime(2026, 11, 2, 6, tzinfo=UTC)
@@ -40,7 +42,7 @@ COMPOSITIONS = ("site_kind", "locality", "gender", "age_band", "orientation", "n
 D = Protection().parameters.max_deviation  # the largest perturbation (3 by default)
 # what a cell of the overview may be: a published count, a share of published counts,
 # text, not applicable ("-"), a 2020 figure, or the under-18 flag; never a hidden marker
-CELL_STATUSES = {"perturbed", "share", "text", "na", "reference", "flag"}
+CELL_STATES = set(CellState)
 
 Key = tuple[str, str, str, str, str, str]
 
@@ -70,7 +72,7 @@ def cell(table: OverviewTable, category: str, key: str):
 def stored(config: Path) -> dict[Key, Indicator]:
     """Every exact count in the store, by indicator key."""
     with open_store(f"sqlite:///{config.parent / 'store.sqlite'}") as store:
-        return {indicator_key(i): i for i in store.indicators()}
+        return {i.cell_id: i for i in store.indicators()}
 
 
 class Published:
@@ -166,14 +168,14 @@ def assert_counts_are_published(overview: Overview, published: Published) -> int
                 key = (table.name, row.category, c.key)
                 if key not in expected:
                     continue
-                if expected[key] is None or value.status == "na":
+                if expected[key] is None or value.state == "na":
                     # no such count (a baseline's "new", a site not counted): not applicable
-                    assert value.status == "na" and value.text == "-", key
+                    assert value.state == "na" and value.text == "-", key
                     if table.name == "sites" and row.kind == "site":
                         continue
                     assert expected[key] is None, key
                     continue
-                assert value.status == "perturbed", (key, value)
+                assert value.state == "perturbed", (key, value)
                 assert value.number == expected[key], (key, value.number, expected[key])
     return len(expected)
 
@@ -187,22 +189,22 @@ def assert_every_cell_is_a_number_share_text_na_or_flag(overview: Overview) -> C
             assert len(row.values) == len(table.columns), (table.name, row.category)
             for c, value in zip(table.columns, row.values):
                 where = (table.name, row.category, c.key, value)
-                assert value.status in CELL_STATUSES, where
+                assert value.state in CELL_STATES, where
                 assert value.text not in ("..", "<5") and "<5" not in value.text, where
-                if value.status == "perturbed":
+                if value.state == "perturbed":
                     assert isinstance(value.number, int) and value.number >= 0, where
                     assert value.text == str(value.number), where
-                elif value.status == "share":
+                elif value.state == "share":
                     assert value.text == f"{value.number:.1f}", where
-                elif value.status == "na":
+                elif value.state == "na":
                     assert value.text == "-" and value.number is None, where
-                elif value.status == "flag":
+                elif value.state == "flag":
                     assert value.text in ("present", "not present"), where
                     assert value.number is None, where
                     assert row.kind == "flag" or c.statistic == "flag", where
-                elif value.status == "text":
+                elif value.state == "text":
                     assert value.number is None, where
-                seen[value.status] += 1
+                seen[value.state] += 1
     return seen
 
 
@@ -231,14 +233,14 @@ def assert_shares_are_of_published_counts(overview: Overview) -> int:
                     base = cell(overview.table("locality"), "total", c.level)
                 else:
                     base = by_category[base_row].values[keys.index(part_key)]
-                if value.status == "na":
+                if value.state == "na":
                     # a share only where it means something: not of itself, not over zero
                     assert (part.number is None or base.number in (None, 0)
                             or row.kind in ("unknown", "stated", "total", "flag")), (
                         table.name, row.category, c.key)
                     continue
-                assert value.status == "share", (table.name, row.category, c.key)
-                assert part.status == base.status == "perturbed"
+                assert value.state == "share", (table.name, row.category, c.key)
+                assert part.state == base.state == "perturbed"
                 assert value.number == round(100 * part.number / base.number, 1), (
                     table.name, row.category, c.key)
                 checked += 1
@@ -263,9 +265,9 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Market, 
         data = yaml.safe_load(config.read_text())
         data["sites"]["enabled"] = [SITE, *BROWSER_SITES]
         config.write_text(yaml.safe_dump(data))
-        assert run_snapshot(config, quiet=True, taken_at=T0) == 0
+        assert run_snapshot(config, quiet=True, taken_at=T0).exit_code == 0
         market.advance(7)
-        assert run_snapshot(config, quiet=True, taken_at=T0 + timedelta(days=7)) == 0
+        assert run_snapshot(config, quiet=True, taken_at=T0 + timedelta(days=7)).exit_code == 0
     with open_store(f"sqlite:///{directory / 'store.sqlite'}") as store:
         ids = [r.snapshot_id for r in store.runs()]
     assert len(ids) == 2
@@ -283,7 +285,7 @@ def overview_of(config: Path, **kwargs) -> Overview:
 
 
 def truth_of(market: Market, breakdown: str, day: int = 0) -> Counter:
-    truth = market.truth(day)
+    truth = compute_truth(market, day)
     return Counter({cat: n for (site, cat), n in truth.unique_by[breakdown].items()
                     if site == SITE})
 
@@ -292,7 +294,7 @@ def near_truth(value, indicator: Indicator | None, truth: int, protection: Prote
     """The store holds the true count; the overview shows its publication: within D, zero
     for zero. Returns the noise."""
     assert (indicator.value if indicator is not None else 0) == truth
-    assert value.status == "perturbed"
+    assert value.state == "perturbed"
     expected = protection.published(indicator) if indicator is not None else 0
     assert value.number == expected
     assert abs(value.number - truth) <= D and (truth > 0 or value.number == 0)
@@ -303,7 +305,7 @@ def near_truth(value, indicator: Indicator | None, truth: int, protection: Prote
 def test_every_count_is_the_published_stored_count_near_the_ground_truth(crawled) -> None:
     market, config, ids = crawled
     overview = overview_of(config, snapshot_id=ids[0], top=1000)
-    truth = market.truth(0)
+    truth = compute_truth(market, 0)
     exact = stored(config)
     protection = Protection()
     sid = ids[0]
@@ -397,7 +399,7 @@ def test_a_period_lists_its_snapshots_and_counts_unique_listings_as_in_2020(craw
     def total(sid: str, measure: str = "count") -> Indicator:
         return exact[(sid, SCOPE_ALL, "unique", measure, "total", "total")]
 
-    day0, day7 = market.truth(0), market.truth(7, baseline_day=0, previous_day=0)
+    day0, day7 = compute_truth(market, 0), compute_truth(market, 7, baseline_day=0, previous_day=0)
     near_truth(cell(snapshots, ids[0], "unique"), total(ids[0]), day0.unique[SITE], protection)
     near_truth(cell(snapshots, ids[1], "unique"), total(ids[1]), day7.unique[SITE], protection)
     for measure in ("new_vs_previous", "new_vs_baseline"):
@@ -623,9 +625,9 @@ def test_under_18_is_an_exact_flag_never_a_count(tmp_path: Path) -> None:
     assert UNDER_18 not in {r.category for r in rows(ages, "category")}, "never a count row"
     flag = next(r for r in ages.rows if r.kind == "flag")
     assert flag.category == UNDER_18 and flag.label == "under-18 stated (exact)"
-    assert [(c.key, v.text) for c, v in zip(ages.columns, flag.values) if v.status == "flag"] \
+    assert [(c.key, v.text) for c, v in zip(ages.columns, flag.values) if v.state == "flag"] \
         == [(c.key, "present") for c in ages.columns if c.statistic == "count"]
-    assert all(v.status == "na" for c, v in zip(ages.columns, flag.values)
+    assert all(v.state == "na" for c, v in zip(ages.columns, flag.values)
                if c.statistic != "count")
     sites = overview.table("sites")
     assert cell(sites, "a", "under_18").text == "present"
@@ -641,7 +643,7 @@ def test_under_18_is_an_exact_flag_never_a_count(tmp_path: Path) -> None:
     later = take(tmp_path, T0 + timedelta(days=7), {"a": market["a"][:20], "b": market["b"]})
     after = overview_of(config, snapshot_id=later)
     flag = next(r for r in after.table("age_band").rows if r.kind == "flag")
-    assert {v.text for v in flag.values if v.status == "flag"} == {"not present"}
+    assert {v.text for v in flag.values if v.state == "flag"} == {"not present"}
     assert {cell(after.table("sites"), s, "under_18").text for s in ("a", "b", "all")} \
         == {"not present"}
 

@@ -15,10 +15,11 @@ import pytest
 
 from crawler.aggregate import Unit, aggregate
 from crawler.normalise import Profile
-from crawler.protection import FLAG, PERTURBED, Protection, flag
+from crawler.protection import Protection, flag
 from crawler.ptable import PTable, PTableParameters
 from crawler.record_keys import named_cell_key
 from crawler.records import CELL_KEY_RANGE, Indicator
+from crawler.vocabulary import CellState
 
 SECRET = bytes(range(32))
 LOCALITIES = ("Lund", "Malmö", "Ystad", "Eslöv", "Höör", "Hörby")
@@ -57,7 +58,7 @@ def test_a_published_count_is_a_function_of_count_and_cell_key_alone() -> None:
     ptable = PTable.build(protection.parameters)
     for value, key in product((0, 1, 2, 3, 7, 150, 5091), (0, 1, 2047, 4095)):
         shown = protection.cell(indicator(value, key))
-        assert shown.status == PERTURBED and shown.value == ptable.published(value, key)
+        assert shown.state == CellState.PERTURBED and shown.value == ptable.published(value, key)
         assert shown.text == str(shown.value)
         # another category, another snapshot, another Protection: the same number
         assert Protection().cell(indicator(value, key, "Malmö", snapshot="s9")) == shown
@@ -89,7 +90,7 @@ def test_a_stated_age_under_18_is_a_flag_never_perturbed_to_zero() -> None:
     protection = Protection()
     for value, key in product((0, 1, 2), range(0, CELL_KEY_RANGE, 97)):
         shown = protection.cell(indicator(value, key, "under-18", "age_band"))
-        assert shown.status == FLAG and shown.value is None
+        assert shown.state == CellState.FLAG and shown.value is None
         assert shown.text == ("present" if value else "not present")
     assert flag([indicator(0, 5, "under-18", "age_band"),
                  indicator(1, 5, "under-18", "age_band")]).present

@@ -13,17 +13,17 @@ import pypdfium2
 import pytest
 
 from crawler.cli import main
-from crawler.commands.snapshot import run_snapshot
 from crawler.config import load_config
-from crawler.demo_market.generator import Market, generate
+from crawler.demo_market.generator import generate
+from crawler.demo_market.market import Market
 from crawler.demo_market.server import MarketServer
-from crawler.demo_market.truth import Truth
-from crawler.demo_market.vocabulary import LOCALITY_COUNTY
+from crawler.demo_market.truth import Truth, compute_truth
+from crawler.demo_market.wordlists import LOCALITY_COUNTY
 from crawler.errors import AdcensusError
 from crawler.keys import KeyRing
 from crawler.listing import Listing
 from crawler.normalise.person import UNDER_18
-from crawler.protection import PERTURBED, Protection, Shown, protection_for
+from crawler.protection import Protection, Shown, protection_for
 from crawler.records import SiteRun
 from crawler.report import lan, swedish
 from crawler.report.html import render
@@ -32,6 +32,8 @@ from crawler.report.weekly import WeeklyReport, build
 from crawler.report.weeks import last_complete_week, parse_week, week_of
 from crawler.snapshot import Snapshot
 from crawler.store import open_store
+from crawler.vocabulary import CellState
+from scheduler.runner import run_snapshot
 from tests.conftest import write_config
 
 D = Protection().parameters.max_deviation
@@ -57,11 +59,11 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
     market = generate(seed=11, listings=300)
     with MarketServer(market) as server:
         config = write_config(tmp, server.url)
-        assert run_snapshot(config, quiet=True, taken_at=FIRST) == 0
+        assert run_snapshot(config, quiet=True, taken_at=FIRST).exit_code == 0
         market.advance(7)
-        assert run_snapshot(config, quiet=True, taken_at=SECOND) == 0
-    yield Crawled(market, config, market.truth(day=0),
-                  market.truth(day=7, baseline_day=0, previous_day=0))
+        assert run_snapshot(config, quiet=True, taken_at=SECOND).exit_code == 0
+    yield Crawled(market, config, compute_truth(market, day=0),
+                  compute_truth(market, day=7, baseline_day=0, previous_day=0))
 
 
 def report_for(crawled: Crawled, county: str, week: datetime = SECOND) -> WeeklyReport:
@@ -73,7 +75,7 @@ def report_for(crawled: Crawled, county: str, week: datetime = SECOND) -> Weekly
 def agrees(shown: Shown | None, true: int) -> bool:
     """A published count agrees with the truth as the cell key method promises: within D,
     zero stays zero, and no count under the smallest published one appears."""
-    assert shown is not None and shown.status == PERTURBED and shown.value is not None
+    assert shown is not None and shown.state == CellState.PERTURBED and shown.value is not None
     assert shown.text == str(shown.value)
     if true == 0:
         return shown.value == 0
@@ -121,7 +123,7 @@ def test_nothing_is_hidden_and_the_largest_kommun_heads_its_county(crawled: Craw
         for rows in (report.headline, report.kommuner, report.orter, report.sites,
                      report.site_kinds, report.languages, report.genders, report.age_bands):
             for row in rows:
-                assert row.now.status == PERTURBED and row.now.value is not None, (iso, row.key)
+                assert row.now.state == CellState.PERTURBED and row.now.value is not None, (iso, row.key)
                 assert ".." not in row.now.text and "<" not in row.now.text
                 if row.last_week is not None:
                     assert row.change not in ("", "–"), (iso, row.key)

@@ -15,14 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from crawler.demo_market.generator import Market, generate
+from crawler.demo_market.generator import generate
+from crawler.demo_market.market import Market
 from crawler.demo_market.server import MarketServer
+from crawler.demo_market.truth import compute_truth
+from crawler.processes import alive, descendants
 from crawler.snapshot import INTERRUPTED
 from crawler.store import open_store
+from crawler.tempdirs import tempdirs
 from scheduler.lock import holder, lock_path
-from scheduler.processes import alive, descendants
 from scheduler.runner import run_snapshot
-from scheduler.snapshot_process import tempdirs
 from tests.scheduler_support import (
     REPO,
     Serve,
@@ -113,7 +115,7 @@ def test_a_snapshot_killed_mid_crawl_leaves_nothing_and_the_next_one_is_right(
     after = run_snapshot(config, job_id="weekly")
     assert after.outcome == "complete"
     assert not tempdirs(victim.pid), "the killed process's RAM directory was swept"
-    truth = m.truth(day=7, baseline_day=0)
+    truth = compute_truth(m, day=7, baseline_day=0)
     found = totals(config, after.snapshot_id)
     assert found["unique", "count"] == truth.unique[SITE]
     assert found["unique", "new_vs_baseline"] == truth.new_vs_baseline[SITE]

@@ -16,11 +16,12 @@ import pytest
 
 from crawler.demo_market.generator import generate
 from crawler.demo_market.server import MarketServer
+from crawler.processes import alive, descendants
+from crawler.tempdirs import tempdirs
 from scheduler.history import History
 from scheduler.lock import SKIPPED_RUNNING, SnapshotLock, holder, lock_path
-from scheduler.processes import alive, descendants
 from scheduler.runner import SKIPPED_TAKEN, run_snapshot
-from scheduler.snapshot_process import CANCELLED, EXIT_SKIPPED, tempdirs
+from scheduler.snapshot_process import CANCELLED, EXIT_SKIPPED
 from tests.scheduler_support import loaded, raw_count, runs, scheduled_config, wait_for
 
 
@@ -113,19 +114,28 @@ def test_a_config_that_no_longer_loads_is_recorded(tmp_path: Path) -> None:
         assert [e.outcome for e in history.recent()] == ["failed"]
 
 
-def test_ctrl_c_on_run_now_cancels_and_records(tmp_path: Path, market_url: str) -> None:
+@pytest.mark.parametrize("command", [["schedule", "run-now"], ["snapshot"]])
+def test_ctrl_c_cancels_and_records(tmp_path: Path, market_url: str, command: list[str]) -> None:
+    """`adcensus snapshot` and `schedule run-now` are one runner: Ctrl-C cancels the
+    snapshot, records it and frees the lock."""
     config = scheduled_config(tmp_path, market_url, delay_s=0.1)
-    command = subprocess.Popen([sys.executable, "-m", "crawler.cli", "schedule", "run-now",
+    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", *command,
                                 "--config", str(config)], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
+                               stderr=subprocess.PIPE, text=True)
     wait_for("the snapshot to run", lambda: [r for r in runs(config) if r.status == "running"],
              timeout=60)
-    command.send_signal(signal.SIGINT)
-    out, _ = command.communicate(timeout=60)
-    assert command.returncode == 1
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 1
     [run] = runs(config)
-    assert (run.status, run.reason) == ("failed", "cancelled: run-now was stopped (SIGINT)")
-    assert f"run-now: snapshot {run.snapshot_id} cancelled" in out
+    name = command[-1]
+    assert (run.status, run.reason) == ("failed", f"cancelled: {name} was stopped (SIGINT)")
+    if name == "run-now":
+        assert f"run-now: snapshot {run.snapshot_id} cancelled" in out
+    else:
+        assert "adcensus: cancelled: snapshot was stopped (SIGINT)" in err
+    with History(loaded(config).job_store_path) as history:
+        assert [e.outcome for e in history.recent()] == ["cancelled"]
     assert holder(lock_path(loaded(config))) is None
 
 

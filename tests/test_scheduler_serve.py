@@ -14,9 +14,9 @@ import pytest
 from crawler.cli import main
 from crawler.demo_market.generator import generate
 from crawler.demo_market.server import MarketServer
+from crawler.processes import alive, descendants
 from scheduler.history import History
 from scheduler.lock import SKIPPED_RUNNING, holder, lock_path
-from scheduler.processes import alive, descendants
 from scheduler.runner import SKIPPED_TAKEN
 from scheduler.service import POLL_S, list_jobs
 from tests.scheduler_support import Serve, loaded, raw_count, runs, scheduled_config, wait_for

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from crawler.errors import ConfigError, ConfigErrors
-from crawler.sites import PAGINATION, SITE_KINDS, load_site, load_sites
+from crawler.sites import PAGINATION, load_site, load_sites
+from crawler.vocabulary import SITE_KINDS
 from tests.conftest import SITES
 
 GOOD = """\

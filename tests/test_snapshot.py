@@ -19,12 +19,12 @@ def ads(*texts: str) -> list[Listing]:
     return [Listing("a", "ad_board", {"text": t, "locality": "Lund"}) for t in texts]
 
 
-def take(tmp_path: Path, when: datetime, listings: list[Listing], status: str = "ok"):
+def take(tmp_path: Path, when: datetime, listings: list[Listing], health: str = "ok"):
     store = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
     snap = Snapshot(store, KeyRing(tmp_path / "keys"), window_days=30, config_hash="h", now=when)
     snap.begin()
     filled = Counter(name for listing in listings for name in listing.filled())
-    site = SiteRun("a", "ad_board", status, pages=1, items=len(listings), filled=dict(filled))
+    site = SiteRun("a", "ad_board", health, pages=1, items=len(listings), filled=dict(filled))
     run = snap.finish({"a": listings}, [site], finished=when)
     totals = {(i.level, i.measure): i.value for i in store.indicators(snapshot_id=run.snapshot_id,
                                                                        scope="a", breakdown="total")}
@@ -63,7 +63,7 @@ def test_window_end_starts_a_new_baseline_and_retires_old_keys(tmp_path: Path) -
 
 def test_failed_site_gets_no_indicators_and_no_false_gone(tmp_path: Path) -> None:
     take(tmp_path, T0, ads("x", "y"))
-    run, totals = take(tmp_path, T0 + timedelta(days=1), [], status="failed")
+    run, totals = take(tmp_path, T0 + timedelta(days=1), [], health="failed")
     assert run.status == "failed" and "a" in run.reason
     assert totals == {}
 
@@ -89,7 +89,7 @@ def test_a_layout_change_is_flagged_not_counted_as_a_collapse(tmp_path: Path) ->
     # the site answers, but its selectors found nothing: zero items
     run, totals = take(tmp_path, T0 + timedelta(days=3), [])
     [site] = run.sites
-    assert site.status == "unhealthy" and "unhealthy_items_fell" in site.errors
+    assert site.health == "unhealthy" and "unhealthy_items_fell" in site.errors
     assert run.status == "partial" and "unhealthy: a" in run.reason
     store = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
     rows = store.indicators(snapshot_id=run.snapshot_id, scope="a")
@@ -105,7 +105,7 @@ def test_an_unhealthy_site_with_items_gets_no_new_flags(tmp_path: Path) -> None:
     # the locality selector broke: items still come, without their locality
     broken = [Listing("a", "ad_board", {"text": t}) for t in many]
     run, totals = take(tmp_path, T0 + timedelta(days=3), broken)
-    assert run.sites[0].status == "unhealthy"
+    assert run.sites[0].health == "unhealthy"
     assert "unhealthy_fill_rate_locality" in run.sites[0].errors
     assert totals[("unique", "count")] == 40
     assert ("unique", "new_vs_baseline") not in totals

@@ -19,6 +19,7 @@ from scrapy.http import Request, Response
 
 from crawler.demo_market.generator import generate
 from crawler.demo_market.server import MarketServer
+from crawler.demo_market.truth import compute_truth
 from crawler.store import open_store
 from spiders.recycle import TICKET, BrowserRecycler
 from tests.conftest import write_config
@@ -227,7 +228,7 @@ def test_contexts_are_recycled_and_the_browser_restarted_in_a_real_crawl(tmp_pat
     browsers = {site: dict(pair.split("=") for pair in figures.split())
                 for site, figures in BROWSER_LINE.findall(done.stderr)}
     profiles = {k: int(v) for k, v in browsers["profilkatalogen"].items()}
-    truth = market.truth(0)
+    truth = compute_truth(market, 0)
     hits = truth.hits["profilkatalogen"]
     assert profiles["pages"] == hits + -(-hits // 24)  # profiles and list pages
     contexts, restarts = expected(profiles["pages"])

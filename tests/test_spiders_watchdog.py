@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from crawler.commands.snapshot import run_snapshot
 from crawler.demo_market.generator import generate
 from crawler.demo_market.server import MarketServer
 from crawler.store import open_store
+from scheduler.runner import run_snapshot
 from spiders.watchdog import tree_rss_bytes
 from tests.conftest import write_config
 

@@ -5,8 +5,8 @@ queries the reports need, with the same numbers from SQLite and from Elasticsear
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,9 +15,15 @@ from crawler.aggregate import Unit, aggregate
 from crawler.listing import Listing
 from crawler.normalise import Profile
 from crawler.records import (
-    LEVELS, SCOPE_ALL, Fingerprint, Indicator, RecordRejected, RunRecord, SiteRun,
+    SCOPE_ALL,
+    Fingerprint,
+    Indicator,
+    RecordRejected,
+    RunRecord,
+    SiteRun,
 )
-from crawler.store.base import BaselineTotals, Point, Store, StoreError
+from crawler.store.base import Point, Store
+from crawler.vocabulary import LEVELS
 from tests.store_backends import ElasticsearchBackend, SQLiteBackend
 
 Backend = SQLiteBackend | ElasticsearchBackend
@@ -41,9 +47,9 @@ def ind(value: int, sid: str = "s1", category: str = "total", day: int = 1,
     return Indicator(sid, at(day), scope, level, measure, breakdown, category, value)
 
 
-def fp(digest: str = "a" * 64, sid: str = "s1", window: str = "w1", kind: str = "listing",
+def fp(digest: str = "a" * 64, sid: str = "s1", window: str = "w1", subject: str = "listing",
        scope: str = "a", group: str = "") -> Fingerprint:
-    return Fingerprint(window, sid, kind, scope, digest, group)
+    return Fingerprint(window, sid, subject, scope, digest, group)
 
 
 @pytest.fixture(params=["sqlite", "elasticsearch"])
@@ -200,11 +206,11 @@ def test_runs_oldest_first_and_by_status(store: Store) -> None:
 
 # -- fingerprints -------------------------------------------------------------------------
 
-def test_fingerprints_by_kind_in_order(store: Store) -> None:
-    written = [fp("c" * 64, scope="b"), fp("b" * 64, kind="advertiser", group="d" * 64),
+def test_fingerprints_by_subject_in_order(store: Store) -> None:
+    written = [fp("c" * 64, scope="b"), fp("b" * 64, subject="advertiser", group="d" * 64),
                fp("a" * 64, scope="b"), fp("f" * 64)]
     write(store, "s1", 1, [], written)
-    key = lambda f: (f.kind, f.scope, f.digest)  # noqa: E731
+    key = lambda f: (f.subject, f.scope, f.digest)  # noqa: E731
     assert store.fingerprints("s1") == sorted(written, key=key)
     assert store.fingerprints("s1", "advertiser") == [written[1]]
     assert store.fingerprints("s2") == []
@@ -254,43 +260,6 @@ def test_series_is_one_value_per_visible_snapshot(store: Store) -> None:
     assert store.series("a", "unique", "count", "county", "Gotland") == []
 
 
-def test_top_categories_largest_first_ties_by_name(store: Store) -> None:
-    counts = {"Stockholm": 50, "Göteborg": 20, "Malmö": 20, "Uppsala": 20, "Örebro": 5, "Lund": 1}
-    rows = [ind(v, category=c, breakdown="locality") for c, v in counts.items()]
-    rows.append(ind(99, category="Lund", breakdown="locality", measure="new_vs_baseline"))
-    write(store, "s1", 1, rows)
-    assert store.top("s1", "a", "unique", "locality", 4) == [
-        ("Stockholm", 50), ("Göteborg", 20), ("Malmö", 20), ("Uppsala", 20)]
-    assert store.top("s1", "a", "unique", "locality", 1, measure="new_vs_baseline") == [
-        ("Lund", 99)]
-    assert store.top("s1", "a", "hits", "locality") == []
-    store.begin_run(run("s2", day=2))
-    assert store.top("s2", "a", "unique", "locality") == []
-
-
-def test_baseline_totals_per_snapshot(store: Store) -> None:
-    def totals(sid: str, day: int, count: int, *new_still_gone: int) -> list[Indicator]:
-        rows = [ind(count, sid, day=day), ind(count * 3, sid, day=day, level="hits")]
-        for measure, value in zip(("new_vs_baseline", "still_vs_baseline", "gone_vs_baseline"),
-                                  new_still_gone):
-            rows += [ind(value, sid, day=day, measure=measure),
-                     ind(value + 100, sid, day=day, measure=measure, breakdown="locality",
-                         category="Malmö")]  # not a total: never summed in
-        return rows
-
-    write(store, "s1", 1, totals("s1", 1, 40))
-    write(store, "s2", 8, totals("s2", 8, 45, 10, 35, 5))
-    write(store, "s3", 15, totals("s3", 15, 30, 0, 30, 15), status="partial")
-    write(store, "s4", 22, totals("s4", 22, 99, 1, 1, 1), status="failed")
-    assert store.baseline_totals("a", "unique") == [
-        BaselineTotals("s1", at(1), 40, None, None, None),
-        BaselineTotals("s2", at(8), 45, 10, 35, 5),
-        BaselineTotals("s3", at(15), 30, 0, 30, 15),
-    ]
-    assert [t.count for t in store.baseline_totals("a", "hits", since=at(8))] == [135, 90]
-    assert store.baseline_totals(SCOPE_ALL) == []
-
-
 def test_queries_agree_with_the_indicators_of_a_real_aggregation(store: Store) -> None:
     """The numbers every query returns, checked against the records written."""
     written = []
@@ -300,26 +269,11 @@ def test_queries_agree_with_the_indicators_of_a_real_aggregation(store: Store) -
         written += rows
     by_key = {(i.snapshot_id, i.scope, i.level, i.measure, i.breakdown, i.category): i
               for i in written}
-    for sid in ("s1", "s2", "s3"):
-        for scope in ("a", "b", SCOPE_ALL):
-            expected = sorted(((i.category, i.value) for i in written
-                               if (i.snapshot_id, i.scope, i.level, i.measure, i.breakdown)
-                               == (sid, scope, "unique", "count", "locality")),
-                              key=lambda cv: (-cv[1], cv[0]))[:5]
-            assert store.top(sid, scope, "unique", "locality", 5) == expected
     stockholm = [Point(sid, at(day), cell.value, True, cell.cell_key)
                  for sid, day in (("s1", 1), ("s2", 8), ("s3", 15))
                  if (cell := by_key.get((sid, SCOPE_ALL, "advertisers", "count", "locality",
                                          "Stockholm")))]
     assert store.series(SCOPE_ALL, "advertisers", "count", "locality", "Stockholm") == stockholm
-    for level in LEVELS[1:]:
-        expected_totals = [
-            BaselineTotals(sid, at(day), *(
-                by_key[k].value if (k := (sid, SCOPE_ALL, level, m, "total", "total")) in by_key
-                else None for m in ("count", "new_vs_baseline", "still_vs_baseline",
-                                    "gone_vs_baseline")))  # type: ignore[arg-type]
-            for sid, day in (("s1", 1), ("s2", 8), ("s3", 15))]
-        assert store.baseline_totals(SCOPE_ALL, level) == expected_totals
     assert len(store.indicators()) == len(written)
 
 

@@ -1,5 +1,5 @@
 """`adcensus audit`: check, without trusting the code that wrote it, that adcensus keeps
-only aggregated indicators (DESIGN.md, "The privacy model").
+only aggregated indicators (docs/PRIVACY.md, "The privacy model").
 
 Six checks, each pass or fail:
 

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from crawler.audit.content import EMAIL, KINDS, PHONE, URL, Findings, scan_text
-from scheduler.processes import alive as _alive
+from crawler.processes import alive as _alive
 
 LOG_KINDS = (PHONE, EMAIL, URL)
 CHUNK = 4 << 20  # bytes read at a time: a year of logs is not read into memory at once

@@ -23,8 +23,8 @@ from datetime import UTC, datetime, timedelta
 
 from crawler.keys import KeyRing, env_name
 from crawler.store.inspect import RunSummary
+from crawler.vocabulary import VISIBLE
 
-VISIBLE = ("complete", "partial")
 LIVE, MISSING_KEY, ENDED, STALE, ORPHAN, RETIRED = (
     "live", "missing key", "ended", "stale fingerprints", "orphan key", "retired")
 PROBLEM_STATES = (MISSING_KEY, ENDED, STALE, ORPHAN)

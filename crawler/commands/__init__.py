@@ -7,6 +7,8 @@ write a module and name it in ``MODULES``.
 
 from __future__ import annotations
 
+import argparse
+
 MODULES = (
     "crawler.commands.demo",
     "crawler.commands.demo_market",
@@ -25,3 +27,11 @@ MODULES = (
 )
 
 EXIT_USAGE = 2
+
+
+def positive(text: str) -> int:
+    """An argument type: an integer of 1 or more."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value

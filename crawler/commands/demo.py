@@ -11,15 +11,9 @@ from pathlib import Path
 import yaml
 
 from crawler import __version__
+from crawler.commands import positive
 
 REPO_SITES = Path(__file__).resolve().parent.parent.parent / "sites"
-
-
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 def add(commands: argparse._SubParsersAction) -> None:
@@ -47,13 +41,13 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.commands.snapshot import run_snapshot
     from crawler.config import load_config
     from crawler.demo_market.generator import generate
     from crawler.demo_market.server import MarketServer
     from crawler.protection import protection_for
     from crawler.report.console import summary
     from crawler.store import open_store
+    from scheduler.runner import run_snapshot
 
     started = time.monotonic()
     data_dir: Path = args.data_dir.resolve()
@@ -82,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"advancing the market by {args.days} days", flush=True)
                 market.advance(args.days)
             taken = now - timedelta(days=args.days * (args.snapshots - 1 - n))
-            statuses.append(run_snapshot(config_path, taken_at=taken))
+            statuses.append(run_snapshot(config_path, job_id="demo", quiet=False,
+                                         taken_at=taken).exit_code)
     loaded = load_config(config_path)
     with open_store(store_url) as store:
         print()
@@ -96,11 +91,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _county_report(store, loaded, pdf: bool) -> list[Path]:  # type: ignore[no-untyped-def]
     """The weekly report of the län with the most listings in the last snapshot."""
-    from crawler.commands.report import write_reports
+    from crawler.normalise.geography import COUNTIES
     from crawler.protection import protection_for
-    from crawler.report.lan import COUNTIES
     from crawler.report.weekly import visible_runs
     from crawler.report.weeks import week_of
+    from crawler.report.writer import write_reports
 
     runs = visible_runs(store)
     if not runs:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crawler.commands.demo import positive
+from crawler.commands import positive
 
 
 def add(commands: argparse._SubParsersAction) -> None:

@@ -46,8 +46,8 @@ def add(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from crawler.config import load_config
-    from crawler.protection import protection_for
     from crawler.export import ExportError, Period, Request, export
+    from crawler.protection import protection_for
     from crawler.store import SQLITE, open_store
 
     try:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from crawler.protection import protection_for
     from crawler.report import lan
     from crawler.report.weeks import last_complete_week, parse_week
+    from crawler.report.writer import write_reports
     from crawler.store import open_store
 
     loaded = load_config(args.config)
@@ -53,47 +51,3 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     return 0
-
-
-def write_reports(store, counties, week, protection, out: Path,  # type: ignore[no-untyped-def]
-                  executable: str | None, pdf: bool = True) -> list[Path]:
-    from contextlib import nullcontext
-
-    from crawler.report.html import render
-    from crawler.report.pdf import Printer
-    from crawler.report.weekly import build
-
-    # every report is built before anything is written: a bad week fails all at once
-    pages = [(county, render(build(store, county, week, protection))) for county in counties]
-    out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    written = []
-    with Printer(executable) if pdf else nullcontext() as printer:
-        for n, (county, html) in enumerate(pages, 1):
-            stem = f"veckorapport-{week.label}-{county.iso}"
-            target = out / f"{stem}.html"
-            _write_atomically(target, html.encode("utf-8"))
-            written.append(target)
-            if printer is None:
-                continue
-            if len(pages) > 1:
-                print(f"[{n}/{len(pages)}] {county.name}", file=sys.stderr, flush=True)
-            with tempfile.NamedTemporaryFile(dir=out, prefix=f".{stem}-", suffix=".pdf",
-                                             delete=False) as tmp:
-                pass
-            try:
-                errors = printer.print(html, Path(tmp.name))
-                os.replace(tmp.name, out / f"{stem}.pdf")
-            finally:
-                Path(tmp.name).unlink(missing_ok=True)
-            for error in errors:
-                print(f"adcensus: {target.name}: the page reported: {error}", file=sys.stderr)
-            written.append(out / f"{stem}.pdf")
-    return written
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """A crash leaves the old file or the new one, never half of one."""
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}-",
-                                     delete=False) as tmp:
-        tmp.write(data)
-    os.replace(tmp.name, target)

@@ -7,7 +7,6 @@ The schedule lives in the config's job store (``schedule.job_store``, default
 from __future__ import annotations
 
 import argparse
-import signal
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,8 +19,6 @@ if TYPE_CHECKING:
 PRESET_HELP = ("weekly: every week (--weekday, default mon; --time, default 03:00); "
                "monthly: on one day of every month like the 2020 mapping (--day, default 15; "
                "--time)")
-EXIT_BY_OUTCOME = {"complete": 0, "partial": 3, "skipped": 4}
-
 
 def add(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
@@ -150,7 +147,7 @@ def run_remove(args: argparse.Namespace) -> int:
 
 def run_now(args: argparse.Namespace) -> int:
     from crawler.config import load_config
-    from scheduler.runner import Stop, run_snapshot
+    from scheduler.runner import run_in_foreground
     from scheduler.service import JobError, find_job
 
     loaded = load_config(args.config)
@@ -160,22 +157,11 @@ def run_now(args: argparse.Namespace) -> int:
         if job.kind != "snapshot":
             raise JobError(f"job {job.id!r} is of kind {job.kind!r}; run-now runs snapshots")
         config, job_id = job.config, job.id
-    stop = Stop()
-
-    def cancel(signum: int, frame: object) -> None:
-        stop.now(f"cancelled: run-now was stopped ({signal.Signals(signum).name})")
-
-    previous = {s: signal.signal(s, cancel) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        outcome = run_snapshot(config, job_id=job_id, stop=stop, quiet=not args.progress)
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+    outcome = run_in_foreground(config, job_id=job_id, command="run-now",
+                                quiet=not args.progress)
     detail = f" ({outcome.reason})" if outcome.reason else ""
     print(f"{job_id}: snapshot {outcome.snapshot_id or '(none)'} {outcome.outcome}{detail}")
-    if outcome.outcome == "failed" and outcome.reason.startswith("bad configuration"):
-        return EXIT_USAGE
-    return EXIT_BY_OUTCOME.get(outcome.outcome, 1)
+    return outcome.exit_code
 
 
 def _time(moment: datetime | None) -> str:

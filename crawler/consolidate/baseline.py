@@ -16,6 +16,7 @@ from crawler.aggregate import Unit
 from crawler.consolidate.consolidation import Consolidation, UniqueListing
 from crawler.record_keys import cluster_key, hit_keys, record_key
 from crawler.records import SCOPE_ALL, Fingerprint
+from crawler.vocabulary import Subject
 
 UNKNOWN = "unknown"
 
@@ -35,7 +36,7 @@ class Earlier:
         for fp in fingerprints:
             if fp.scope not in wanted:
                 continue
-            if fp.kind == "listing":
+            if fp.subject == Subject.LISTING:
                 earlier.listing_group[fp.scope, fp.digest] = fp.group or fp.digest
             else:
                 group = fp.group or fp.digest
@@ -149,12 +150,12 @@ class Comparison:
         out: list[Fingerprint] = []
         seen: set[tuple[str, str]] = set()
         for u in self.c.uniques:
-            out.append(Fingerprint(window_id, snapshot_id, "listing", u.site, u.digest,
+            out.append(Fingerprint(window_id, snapshot_id, Subject.LISTING, u.site, u.digest,
                                    self.c.anchor(u.distinct)))
             for digest in (u.digest, *u.contacts):
                 if (u.site, digest) not in seen:
                     seen.add((u.site, digest))
-                    out.append(Fingerprint(window_id, snapshot_id, "advertiser", u.site, digest,
+                    out.append(Fingerprint(window_id, snapshot_id, Subject.ADVERTISER, u.site, digest,
                                            self.c.anchor(u.advertiser)))
         return out
 

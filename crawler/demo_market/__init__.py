@@ -4,19 +4,13 @@ The generator and truth are pure standard library; the HTTP side (Starlette, uvi
 is imported only when `create_app`, `MarketServer` or `serve_forever` is first used.
 """
 
-from crawler.demo_market.generator import (
-    Advertiser,
-    DemoSite,
-    Hit,
-    Market,
-    Posting,
-    generate,
-)
-from crawler.demo_market.truth import Truth
+from crawler.demo_market.generator import generate
+from crawler.demo_market.market import Advertiser, DemoSite, Hit, Market, Posting
+from crawler.demo_market.truth import Truth, compute_truth
 
 __all__ = [
     "Advertiser", "DemoSite", "Hit", "Market", "MarketServer", "Posting", "Truth",
-    "create_app", "generate", "serve_forever",
+    "compute_truth", "create_app", "generate", "serve_forever",
 ]
 
 _LAZY = {"create_app": "app", "MarketServer": "server", "serve_forever": "server"}

@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from crawler.demo_market import dejtflodet, pages, radannonsen, visitkortet
-from crawler.demo_market.generator import Market, Posting
+from crawler.demo_market.market import Market, Posting
 from crawler.demo_market.params import BadParam, int_param
 
 AD_PAGE_SIZE = 20

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from crawler.demo_market.generator import Market, Posting
+from crawler.demo_market.market import Market, Posting
 from crawler.demo_market.pages import JS_COMMON, page
 from crawler.demo_market.params import BadParam, int_param
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from crawler.demo_market.generator import Posting
+from crawler.demo_market.market import Posting
 
 _CSS = (
     "body{font-family:sans-serif;max-width:46rem;margin:1rem auto;padding:0 1rem;"

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from crawler.demo_market.generator import Market, Posting
+from crawler.demo_market.market import Market, Posting
 from crawler.demo_market.pages import not_found, page
 from crawler.demo_market.params import BadParam, int_param
 

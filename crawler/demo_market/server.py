@@ -13,7 +13,8 @@ import uvicorn
 
 from crawler.demo_market.app import create_app
 from crawler.demo_market.faults import FaultInjector, Faults
-from crawler.demo_market.generator import Market, generate
+from crawler.demo_market.generator import generate
+from crawler.demo_market.market import Market
 
 
 def _loopback(host: str) -> str:

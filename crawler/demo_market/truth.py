@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from crawler.demo_market.vocabulary import LOCALITY_COUNTY, NATIONALITY_CODES, age_band
+from crawler.demo_market.market import Market, Posting
+from crawler.demo_market.wordlists import LOCALITY_COUNTY, NATIONALITY_CODES, age_band
+from crawler.vocabulary import Breakdown
 
-if TYPE_CHECKING:
-    from crawler.demo_market.generator import Market, Posting
-
-BREAKDOWNS = ("locality", "county", "language", "gender", "age_band", "site_kind",
-              "orientation", "nationality", "ethnicity")
+# the breakdowns the truth counts, from the generator's entities
+COUNTED = (Breakdown.LOCALITY, Breakdown.COUNTY, Breakdown.LANGUAGE, Breakdown.GENDER,
+           Breakdown.AGE_BAND, Breakdown.SITE_KIND, Breakdown.ORIENTATION,
+           Breakdown.NATIONALITY, Breakdown.ETHNICITY)
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def compute_truth(market: Market, day: int, baseline_day: int = 0,
     sites = [s.name for s in market.sites]
     kinds = {s.name: s.kind for s in market.sites}
     hits, unique, distinct, advertisers = (Counter({s: 0 for s in sites}) for _ in range(4))
-    unique_by = {b: Counter() for b in BREAKDOWNS}
+    unique_by: dict[str, Counter[tuple[str, str]]] = {b: Counter() for b in COUNTED}
     roots: dict[str, set[int]] = {s: set() for s in sites}
     advertiser_ids: dict[str, set[int]] = {s: set() for s in sites}
     localities: dict[int, set[str]] = {}
@@ -102,7 +102,7 @@ def compute_truth(market: Market, day: int, baseline_day: int = 0,
         county = LOCALITY_COUNTY[p.locality]
         by_county[(county, "total", "total")] += 1
         by_county[(county, "site", p.site)] += 1
-        for b in BREAKDOWNS:
+        for b in COUNTED:
             for category in categories(p, b, kinds[p.site]):
                 unique_by[b][(p.site, category)] += 1
                 by_county[(county, b, category)] += 1

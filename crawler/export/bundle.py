@@ -3,7 +3,7 @@ directory of files (indicators, runs, codebook, README)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,13 +12,15 @@ from crawler import __version__
 from crawler.errors import AdcensusError
 from crawler.export.codebook import CODEBOOK_COLUMNS, codebook_rows
 from crawler.export.columns import INDICATOR_COLUMNS, RUN_COLUMNS
-from crawler.export.files import FORMATS, WRITERS, staging, write_csv
+from crawler.export.files import FORMATS, WRITERS, write_csv
 from crawler.export.period import Period
 from crawler.export.readme import Contents, readme
 from crawler.export.tables import Frame, indicator_rows, run_rows
+from crawler.files import staging
 from crawler.protection import Protection, Shown
-from crawler.records import Indicator, RunRecord
-from crawler.store.base import VISIBLE, Store, indicator_key
+from crawler.records import CellId, Indicator, RunRecord
+from crawler.store.base import Store
+from crawler.vocabulary import VISIBLE
 
 
 class ExportError(AdcensusError):
@@ -69,12 +71,12 @@ def export(store: Store, request: Request, protection: Protection,
     listed = request.period.runs(runs)  # failed ones too: they show the gaps
     done = 0
     for run in listed:
-        by_key: dict[Hashable, Indicator] = {}
-        shown: dict[Hashable, Shown] = {}
+        by_key: dict[CellId, Indicator] = {}
+        shown: dict[CellId, Shown] = {}
         if run.status in VISIBLE:
             done += 1
             found = store.indicators(snapshot_id=run.snapshot_id)
-            by_key = {indicator_key(i): i for i in found}
+            by_key = {i.cell_id: i for i in found}
             shown = protection.shown(found)
             indicator_rows(indicators, run, found, shown)
             progress(f"snapshot {done} of {len(chosen)}, {run.snapshot_id}: "

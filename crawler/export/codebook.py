@@ -17,14 +17,12 @@ from crawler.export.columns import (
     STRING,
     Column,
 )
-from crawler.export.tables import ALL_BREAKDOWNS, REACH
 from crawler.normalise import geography
 from crawler.normalise.codebook import CODEBOOK
 from crawler.normalise.countries import MULTIPLE, OTHER, REGIONS
 from crawler.normalise.person import UNDER_18
-from crawler.protection import FLAG, PERTURBED, STATUSES
 from crawler.records import COUNTY_PREFIX, SCOPE_ALL
-from crawler.sites import SITE_KINDS
+from crawler.vocabulary import BREAKDOWNS, PUBLISHED_STATES, SITE_KINDS, Breakdown, CellState
 
 CODEBOOK_COLUMNS = (
     Column("kind", STRING, "what the row describes",
@@ -66,7 +64,7 @@ SITE_KIND_MEANINGS = {
     "sugardating": "sugardating site",
 }
 # breakdown -> (the normaliser's variable, what it is); None: not a normalised variable
-BREAKDOWNS: dict[str, tuple[str | None, str]] = {
+DESCRIBED: dict[str, tuple[str | None, str]] = {
     "total": (None, "no breakdown: the scope's total (category total)"),
     "site": (None, "the site (an advertiser: its home listing's site)"),
     "site_kind": (None, "the site's kind"),
@@ -83,14 +81,14 @@ BREAKDOWNS: dict[str, tuple[str | None, str]] = {
     "orientation": ("orientation", "the stated sexual orientation"),
     "nationality": ("nationality", "the stated nationality: a country, a region, multiple"),
     "ethnicity": ("ethnicity", "the stated ethnicity label"),
-    REACH: (None, "advertisers only: in how many known localities the advertiser advertises"),
+    Breakdown.REACH: (None, "advertisers only: in how many known localities the advertiser advertises"),
 }
 # where the breakdowns that are not normalised variables come from
 OWN_SOURCES = {
     "total": "the scope's units",
     "site": "the site definitions (sites/*.yaml)",
     "site_kind": "the site definitions (kind)",
-    REACH: "the advertisers' unique listings' localities (docs/METHOD.md)",
+    Breakdown.REACH: "the advertisers' unique listings' localities (docs/METHOD.md)",
 }
 REACH_CATEGORIES = ("1", "2", "3", "4+", geography.UNKNOWN)
 UNKNOWN_MEANING = "not stated, or not resolvable without guessing"
@@ -114,7 +112,7 @@ def codebook_rows(sites: dict[str, str]) -> list[tuple[str, ...]]:
     rows += _values("protection", _protection_meanings())
     rows += _values("shown", _marker_meanings())
     rows += _values("scope", dict(_scopes(sites)))
-    for breakdown, (variable, meaning) in BREAKDOWNS.items():
+    for breakdown, (variable, meaning) in DESCRIBED.items():
         source = CODEBOOK[variable].source if variable else OWN_SOURCES[breakdown]
         if variable:
             meaning = f"{meaning}. Compares with 2020: {CODEBOOK[variable].in_2020}"
@@ -122,17 +120,17 @@ def codebook_rows(sites: dict[str, str]) -> list[tuple[str, ...]]:
         for category in categories(breakdown, sites):
             rows.append(("category", "indicators", "category", breakdown, category, "",
                          label(breakdown, category, sites), ""))
-    assert set(BREAKDOWNS) == set(ALL_BREAKDOWNS), "every breakdown is described"
+    assert set(DESCRIBED) == set(BREAKDOWNS), "every breakdown is described"
     return rows
 
 
 def categories(breakdown: str, sites: dict[str, str]) -> Sequence[str]:
-    variable = BREAKDOWNS[breakdown][0]
+    variable = DESCRIBED[breakdown][0]
     if variable:
         # "" is gender_detail's "no sub-label": such a listing is not counted there
         return [c for c in CODEBOOK[variable].categories if c]
     return {"total": ("total",), "site": sorted(sites), "site_kind": SITE_KINDS,
-            REACH: REACH_CATEGORIES}[breakdown]
+            Breakdown.REACH: REACH_CATEGORIES}[breakdown]
 
 
 def label(breakdown: str, category: str, sites: dict[str, str]) -> str:
@@ -166,7 +164,7 @@ def label(breakdown: str, category: str, sites: dict[str, str]) -> str:
         return f"a site ({sites.get(category, '')})"
     if breakdown == "site_kind":
         return SITE_KIND_MEANINGS.get(category, category)
-    if breakdown == REACH:
+    if breakdown == Breakdown.REACH:
         return f"advertises in {category} known localit{'y' if category == '1' else 'ies'}"
     if breakdown == "total":
         return "the scope's total"
@@ -182,7 +180,7 @@ def _scopes(sites: dict[str, str]) -> Iterable[tuple[str, str]]:
     yield SCOPE_ALL, SCOPE_KIND_MEANINGS["all"]
     for site in sorted(sites):
         yield site, f"the site {site} ({sites[site]})"
-    for county in geography.COUNTIES:
+    for county in geography.COUNTY_ISO_CODES:
         yield COUNTY_PREFIX + county, f"every site's listings in {_lan(county)}"
 
 
@@ -192,11 +190,11 @@ def _values(column: str, meanings: dict[str, str]) -> list[tuple[str, ...]]:
 
 
 def _protection_meanings() -> dict[str, str]:
-    meanings = {
-        PERTURBED: "published with the cell key method's small, fixed noise",
-        FLAG: "a stated age under 18: whether any listing stated one, exactly",
+    meanings: dict[str, str] = {
+        CellState.PERTURBED: "published with the cell key method's small, fixed noise",
+        CellState.FLAG: "a stated age under 18: whether any listing stated one, exactly",
     }
-    assert set(meanings) == set(STATUSES)
+    assert set(meanings) == set(PUBLISHED_STATES)
     return meanings
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.protection import STATUSES
-from crawler.records import LEVELS, MEASURES
-from crawler.sites import SITE_KINDS
+from crawler.vocabulary import LEVELS, MEASURES, PUBLISHED_STATES, SITE_KINDS
 
 # column types, as the codebook names them; the writers map them to CSV text and to
 # Parquet types (crawler/export/files.py)
@@ -46,7 +44,7 @@ INDICATOR_COLUMNS = (
     Column("shown", STRING, "the count as a person reads it: the number, or for a stated age "
            "under 18 whether any listing stated one", "a number | present | not present"),
     Column("protection", STRING, "perturbed: the cell key method; flag: present or not, exact",
-           " | ".join(STATUSES)),
+           " | ".join(PUBLISHED_STATES)),
     Column("comparable", BOOLEAN, "false when the scope's site (or, for all and county scopes, "
            "any site) was unhealthy in this snapshot: a layout change, not a market change",
            "true | false"),

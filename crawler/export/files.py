@@ -1,18 +1,10 @@
-"""Writing the export's files: CSV or Parquet, each whole or not at all.
-
-Every file is first written to a temporary name in the output directory, flushed to disk,
-and only then renamed over its final name (a rename within one directory is atomic), so
-a crash leaves either the old file or the new one, never half of one. The temporary
-files of an export that fails are removed.
-"""
+"""Writing the export's files: CSV or Parquet, each whole or not at all (through
+``crawler.files.staging``: a crash leaves the old files or the new ones)."""
 
 from __future__ import annotations
 
 import csv
-import os
-import secrets
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,56 +13,6 @@ from crawler.export.columns import BOOLEAN, INTEGER, NUMBER, STRING, TIMESTAMP, 
 from crawler.export.tables import Frame
 
 FORMATS = ("csv", "parquet")
-
-
-class Staging:
-    """Files written under temporary names, renamed into place together by ``commit``."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.pending: list[tuple[Path, Path]] = []  # (temporary, final)
-
-    def write(self, name: str, fill: Callable[[Path], None]) -> None:
-        final = self.directory / name
-        temporary = self.directory / f".{name}.{secrets.token_hex(4)}.tmp"
-        # O_EXCL: never write through a file or link that is already there; 0o666 minus
-        # the umask, as for any file a person saves
-        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        self.pending.append((temporary, final))
-        fill(temporary)
-        with open(temporary, "rb+") as fh:
-            os.fsync(fh.fileno())
-
-    def commit(self) -> list[Path]:
-        for temporary, final in self.pending:
-            os.replace(temporary, final)
-        _sync_directory(self.directory)
-        done = [final for _, final in self.pending]
-        self.pending = []
-        return done
-
-    def discard(self) -> None:
-        for temporary, _ in self.pending:
-            temporary.unlink(missing_ok=True)
-        self.pending = []
-
-
-@contextmanager
-def staging(directory: Path) -> Iterator[Staging]:
-    stage = Staging(directory)
-    try:
-        yield stage
-    finally:
-        stage.discard()  # whatever was not committed
-
-
-def _sync_directory(directory: Path) -> None:
-    # the renames themselves reach the disk only with the directory
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # -- CSV ------------------------------------------------------------------------------------

@@ -7,19 +7,15 @@ site names, reason codes. Nothing else exists to be written.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.aggregate import BREAKDOWNS
 from crawler.export.columns import INDICATOR_COLUMNS, RUN_COLUMNS, Column
-from crawler.normalise.geography import COUNTIES
+from crawler.normalise.geography import COUNTY_ISO_CODES
 from crawler.protection import Protection, Shown
-from crawler.records import COUNTY_PREFIX, LEVELS, MEASURES, SCOPE_ALL, Indicator, RunRecord
-from crawler.store.base import indicator_key
-
-REACH = "reach"
-ALL_BREAKDOWNS = (*BREAKDOWNS, REACH)
+from crawler.records import COUNTY_PREFIX, SCOPE_ALL, CellId, Indicator, RunRecord
+from crawler.vocabulary import BREAKDOWNS, LEVELS, MEASURES, TOTAL, Level, Measure
 
 
 @dataclass
@@ -46,30 +42,31 @@ def _scope_order(scope: str) -> tuple[int, int, str]:
         return (0, 0, "")
     if scope.startswith(COUNTY_PREFIX):
         county = scope[len(COUNTY_PREFIX):]
-        return (2, COUNTIES.index(county) if county in COUNTIES else len(COUNTIES), county)
+        return (2, COUNTY_ISO_CODES.index(county) if county in COUNTY_ISO_CODES
+                else len(COUNTY_ISO_CODES), county)
     return (1, 0, scope)
 
 
 def _order(i: Indicator) -> tuple[Any, ...]:
-    breakdown = ALL_BREAKDOWNS.index(i.breakdown) if i.breakdown in ALL_BREAKDOWNS else 99
+    breakdown = BREAKDOWNS.index(i.breakdown) if i.breakdown in BREAKDOWNS else 99
     return (_scope_order(i.scope), LEVELS.index(i.level), MEASURES.index(i.measure),
             breakdown, i.breakdown, i.category)
 
 
 def indicator_rows(frame: Frame, run: RunRecord, indicators: Sequence[Indicator],
-                   shown: Mapping[Hashable, Shown]) -> None:
+                   shown: Mapping[CellId, Shown]) -> None:
     assert frame.columns == INDICATOR_COLUMNS
     for i in sorted(indicators, key=_order):
-        cell = shown[indicator_key(i)]
+        cell = shown[i.cell_id]
         frame.rows.append((
             i.snapshot_id, i.taken_at, run.window_id, i.scope, scope_kind(i.scope), i.level,
-            i.measure, i.breakdown, i.category, cell.value, cell.text, cell.status,
+            i.measure, i.breakdown, i.category, cell.value, cell.text, cell.state,
             i.comparable,
         ))
 
 
-def run_rows(frame: Frame, run: RunRecord, found: Mapping[Hashable, Indicator],
-             shown: Mapping[Hashable, Shown], protection: Protection) -> None:
+def run_rows(frame: Frame, run: RunRecord, found: Mapping[CellId, Indicator],
+             shown: Mapping[CellId, Shown], protection: Protection) -> None:
     """A snapshot's sites (``found``: its indicators by key). ``items`` is the site's hits
     count, so it is published as that indicator is (two noisy copies of one count could be
     averaged); a site with no such indicator (it failed) is published under a cell key of
@@ -81,7 +78,7 @@ def run_rows(frame: Frame, run: RunRecord, found: Mapping[Hashable, Indicator],
         frame.rows.append((*head, "", "", "", None, None, "", None, "", None, "", None))
         return
     for site in run.sites:
-        key = (run.snapshot_id, site.site, "hits", "count", "total", "total")
+        key = CellId(run.snapshot_id, site.site, Level.HITS, Measure.COUNT, TOTAL, TOTAL)
         hits = found.get(key)
         if hits is not None and hits.value == site.items:
             items = shown[key]
@@ -89,7 +86,7 @@ def run_rows(frame: Frame, run: RunRecord, found: Mapping[Hashable, Indicator],
             items = protection.cell(Indicator(run.snapshot_id, run.started_at, site.site,
                                               "hits", "count", "total", "total", site.items))
         frame.rows.append((
-            *head, site.site, site.kind, site.status, site.pages, items.value, items.text,
+            *head, site.site, site.kind, site.health, site.pages, items.value, items.text,
             sum(site.errors.values()), _reasons(site.errors), sum(site.dropped.values()),
             _reasons(site.dropped), site.duration_s,
         ))

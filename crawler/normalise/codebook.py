@@ -35,7 +35,7 @@ CODEBOOK: dict[str, Variable] = {v.name: v for v in (
              "typed aliases", "2020 table of localities (close to 200 orter)"),
     Variable("kommun", (*sorted(geography.KOMMUNER), geography.ABROAD, geography.UNKNOWN),
              "SCB kommunkoder (290)", "not in 2020; new"),
-    Variable("county", (*geography.COUNTIES, geography.ABROAD, geography.UNKNOWN),
+    Variable("county", (*geography.COUNTY_ISO_CODES, geography.ABROAD, geography.UNKNOWN),
              "pycountry ISO 3166-2:SE (21 län, with SCB länskod)", "not in 2020; new"),
     Variable("country", (*countries.ALPHA2, geography.UNKNOWN),
              "pycountry ISO 3166-1", "not in 2020; new"),

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 
 from crawler.normalise.countries import country as country_name
 from crawler.normalise.text import fold, has_letter, keys, spaced
+from crawler.records import county_scope
 
 UNKNOWN = "unknown"
 ABROAD = "abroad"
@@ -76,7 +77,26 @@ _ORTER = _read("orter.csv")
 ORTER = {r["ort"]: r["kommunkod"] for r in _ORTER}
 POPULATION = {r["ort"]: int(r["population"]) for r in _ORTER}
 CENTRAL_ORTER = frozenset(seat for _, seat in KOMMUNER.values())
-COUNTIES = tuple(sorted(iso for iso, _ in LAN.values()))
+
+
+@dataclass(frozen=True, slots=True)
+class County:
+    """A län: the county scope's key, SCB's code and the name a person reads."""
+
+    iso: str  # ISO 3166-2, "SE-O": the county scope's key
+    code: str  # SCB länskod, "14"
+    name: str  # "Västra Götalands län"
+
+    @property
+    def scope(self) -> str:
+        return county_scope(self.iso)
+
+
+# the 21 län in SCB's order (by länskod), as reports list them
+COUNTIES = tuple(sorted((County(iso, code, name) for code, (iso, name) in LAN.items()),
+                        key=lambda c: c.code))
+# their ISO codes in alphabetical order, as the codebook and the exports list them
+COUNTY_ISO_CODES = tuple(sorted(c.iso for c in COUNTIES))
 
 
 def county_of(kommunkod: str) -> str:
@@ -85,7 +105,7 @@ def county_of(kommunkod: str) -> str:
 
 # the largest ort of each län: "Solna, Stockholm" reads as Solna in the Stockholm area
 PRINCIPAL = {county: max((o for o, k in ORTER.items() if county_of(k) == county),
-                         key=lambda o: POPULATION[o]) for county in COUNTIES}
+                         key=lambda o: POPULATION[o]) for county in COUNTY_ISO_CODES}
 
 
 # --- the name index --------------------------------------------------------------------

@@ -5,11 +5,12 @@ every count it prints published by the cell key method (crawler/protection.py)."
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 
 from crawler.protection import Protection, Shown
-from crawler.records import SCOPE_ALL, Indicator, RunRecord
-from crawler.store.base import Store, indicator_key
+from crawler.records import SCOPE_ALL, CellId, Indicator, RunRecord
+from crawler.store.base import Store
+from crawler.vocabulary import VISIBLE, RunState
 
 NOTE = ("hits: items seen; unique: exact copies removed (the 2020 definition); distinct: "
         "near-duplicates merged too;\nadvert.: listings linked by shared contacts or text. "
@@ -20,7 +21,7 @@ NOTE = ("hits: items seen; unique: exact copies removed (the 2020 definition); d
 
 def summary(store: Store, protection: Protection, top_localities: int = 10) -> str:
     """The summary of the latest snapshot, every count as ``protection`` publishes it."""
-    done = [r for r in store.runs() if r.status in ("complete", "partial")]
+    done = [r for r in store.runs() if r.status in VISIBLE]
     if not done:
         return "No complete snapshot in the store yet."
     latest = done[-1]
@@ -33,7 +34,7 @@ def summary(store: Store, protection: Protection, top_localities: int = 10) -> s
     lines += _site_table(totals, latest, shown)
     lines += ["", f"Top localities, unique listings (all sites, snapshot {latest.snapshot_id}):"]
     lines += _localities(localities, top_localities, shown)
-    failed = [r for r in store.runs() if r.status == "failed"]
+    failed = [r for r in store.runs() if r.status == RunState.FAILED]
     if failed:
         lines += ["", f"{len(failed)} failed run(s); the last: {failed[-1].snapshot_id}: "
                       f"{failed[-1].reason}"]
@@ -54,10 +55,10 @@ def _heading(latest: RunRecord, baseline: RunRecord) -> str:
 
 
 def _site_table(totals: list[Indicator], run: RunRecord,
-                shown: dict[Hashable, Shown]) -> list[str]:
-    values: dict[str, dict[tuple[str, str], tuple[str, ...]]] = defaultdict(dict)
+                shown: dict[CellId, Shown]) -> list[str]:
+    values: dict[str, dict[tuple[str, str], CellId]] = defaultdict(dict)
     for ind in totals:
-        values[ind.scope][ind.level, ind.measure] = indicator_key(ind)
+        values[ind.scope][ind.level, ind.measure] = ind.cell_id
     status = {s.site: s for s in run.sites}
     header = f"{'site':<16} {'kind':<18} " + " ".join(f"{c:>8}" for c, _, _ in COLUMNS) + "  status"
     lines = [header, "-" * len(header)]
@@ -66,34 +67,34 @@ def _site_table(totals: list[Indicator], run: RunRecord,
         site = status.get(scope)
         kind = site.kind if site else ""
         cells = " ".join(f"{_cell(row, (level, measure), shown):>8}" for _, level, measure in COLUMNS)
-        health = site.status if site else ""
+        health = site.health if site else ""
         if site and site.errors:
             health += " (" + ", ".join(f"{k} {v}" for k, v in site.errors.items()) + ")"
         lines.append(f"{scope:<16} {kind:<18} {cells}  {health}")
     for site in run.sites:
         if site.site not in values:
             errors = ", ".join(f"{k} {v}" for k, v in site.errors.items())
-            lines.append(f"{site.site:<16} {site.kind:<18} {'not counted':>8}  {site.status}: {errors}")
+            lines.append(f"{site.site:<16} {site.kind:<18} {'not counted':>8}  {site.health}: {errors}")
     return lines
 
 
-def _cell(row: dict[tuple[str, str], tuple[str, ...]], key: tuple[str, str],
-          shown: dict[Hashable, Shown]) -> str:
+def _cell(row: dict[tuple[str, str], CellId], key: tuple[str, str],
+          shown: dict[CellId, Shown]) -> str:
     return shown[row[key]].text if key in row else "-"
 
 
 def _localities(localities: list[Indicator], top: int,
-                shown: Mapping[Hashable, Shown]) -> list[str]:
-    new = {i.category: indicator_key(i) for i in localities if i.measure == "new_vs_baseline"}
+                shown: Mapping[CellId, Shown]) -> list[str]:
+    new = {i.category: i.cell_id for i in localities if i.measure == "new_vs_baseline"}
     lines = [f"  {'locality':<20} {'unique':>7} {'new':>7}"]
 
     # chosen and ordered by what is published: a place in the top by the exact count would
     # give away the sign of a cell's noise
     def order(i: Indicator) -> tuple[int, str]:
-        return (-(shown[indicator_key(i)].value or 0), i.category)
+        return (-(shown[i.cell_id].value or 0), i.category)
 
     ranked = sorted((i for i in localities if i.measure == "count"), key=order)[:top]
     for i in ranked:
         fresh = shown[new[i.category]].text if i.category in new else ("0" if new else "-")
-        lines.append(f"  {i.category:<20} {shown[indicator_key(i)].text:>7} {fresh:>7}")
+        lines.append(f"  {i.category:<20} {shown[i.cell_id].text:>7} {fresh:>7}")
     return lines

@@ -4,29 +4,11 @@ or "O". The reference data is the normalisation's (crawler/normalise/data/lan.cs
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
 from rapidfuzz import process
 
 from crawler.errors import AdcensusError
-from crawler.normalise.geography import LAN
-
-
-@dataclass(frozen=True, slots=True)
-class County:
-    iso: str  # ISO 3166-2, "SE-O": the county scope's key
-    code: str  # SCB länskod, "14"
-    name: str  # "Västra Götalands län"
-
-    @property
-    def scope(self) -> str:
-        from crawler.records import county_scope
-
-        return county_scope(self.iso)
-
-
-COUNTIES = tuple(sorted((County(iso, code, name) for code, (iso, name) in LAN.items()),
-                        key=lambda c: c.code))
+from crawler.normalise.geography import COUNTIES, County
 
 
 def _fold(text: str) -> str:

@@ -16,11 +16,9 @@ from datetime import UTC, date, datetime
 from crawler.errors import AdcensusError
 from crawler.normalise.geography import ABROAD
 from crawler.normalise.person import UNDER_18
-from crawler.protection import PERTURBED, Protection, flag
+from crawler.protection import Protection, flag
 from crawler.records import COUNTY_PREFIX, SCOPE_ALL, Indicator, RunRecord, is_site_scope
 from crawler.report.overview_tables import (
-    LEVELS,
-    SITE_KINDS,
     UNKNOWN,
     Column,
     OverviewTable,
@@ -33,11 +31,22 @@ from crawler.report.overview_tables import (
     stated_table,
     text,
 )
-from crawler.store.base import VISIBLE, Store
+from crawler.store.base import Store
+from crawler.vocabulary import (
+    COMPARED_LEVELS,
+    NEW_MEASURES,
+    SITE_KINDS,
+    VISIBLE,
+    Breakdown,
+    CellState,
+    Measure,
+    SiteHealth,
+)
 
-BREAKDOWNS = ("site_kind", "locality", "gender", "gender_detail", "age_band", "orientation",
-              "nationality", "language", "ethnicity")
-PERIOD_MEASURES = ("new_vs_baseline", "new_vs_previous")
+# the composition tables, in the order the overview shows them
+SHOWN_BREAKDOWNS = (Breakdown.SITE_KIND, Breakdown.LOCALITY, Breakdown.GENDER,
+                    Breakdown.GENDER_DETAIL, Breakdown.AGE_BAND, Breakdown.ORIENTATION,
+                    Breakdown.NATIONALITY, Breakdown.LANGUAGE, Breakdown.ETHNICITY)
 
 
 class OverviewError(AdcensusError):
@@ -106,9 +115,10 @@ def _wanted(store: Store, snapshot_id: str) -> list[Indicator]:
     """Every indicator the overview can show for a snapshot, whichever way it is asked for."""
     out = []
     for i in store.indicators(snapshot_id=snapshot_id, scope=SCOPE_ALL):
-        if i.breakdown == "total" and (i.measure == "count" or i.measure in PERIOD_MEASURES):
+        if i.breakdown == "total" and (i.measure == Measure.COUNT or i.measure in NEW_MEASURES):
             out.append(i)
-        elif i.measure == "count" and i.breakdown in BREAKDOWNS and i.level in LEVELS:
+        elif (i.measure == Measure.COUNT and i.breakdown in SHOWN_BREAKDOWNS
+              and i.level in COMPARED_LEVELS):
             out.append(i)
     out += [i for i in store.indicators(snapshot_id=snapshot_id, breakdown="total",
                                         measure="count") if is_site_scope(i.scope)]
@@ -147,7 +157,7 @@ def period_table(all_cells: Sequence[SnapshotCells]) -> OverviewTable:
         values = [count(cells.cell("unique")),
                   *(count(cells.cell("unique", "site_kind", k)) for k in SITE_KINDS),
                   count(cells.cell("distinct")), count(cells.cell("advertisers")),
-                  *(count(cells.cell("unique", measure=m)) for m in PERIOD_MEASURES),
+                  *(count(cells.cell("unique", measure=m)) for m in NEW_MEASURES),
                   text(_run_note(cells))]
         sid = cells.run.snapshot_id
         rows.append(Row(sid, sid, tuple(values), "snapshot", sid))
@@ -198,7 +208,7 @@ def period_unique(all_cells: Sequence[SnapshotCells]) -> tuple[OverviewTable | N
             for n, (c, part) in enumerate(zip(all_cells, parts))]
     # a sum of published counts
     total_value = sum(p.value or 0 for p in parts)
-    total = Value(str(total_value), total_value, PERTURBED)
+    total = Value(str(total_value), total_value, CellState.PERTURBED)
     rows.append(Row("total", "over the period", (text(""), total), "total"))
     return OverviewTable("period_unique", "Unique listings over the period (2020 style)",
                          columns, tuple(rows), (
@@ -294,7 +304,7 @@ def _describe(store: Store, run: RunRecord) -> str:
 
 
 def _kinds_note(run: RunRecord) -> str:
-    counted = [s for s in run.sites if s.status != "failed"]
+    counted = [s for s in run.sites if s.health != SiteHealth.FAILED]
     parts = [f"{sum(s.kind == k for s in counted)} {k}" for k in SITE_KINDS]
     return (f"Sites counted: {len(counted)} ({', '.join(parts)}). 2020: 32 sites, 5 ad "
             "boards and 27 profile sites; sugardating sites were not included.")

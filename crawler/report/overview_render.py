@@ -124,7 +124,7 @@ footer { margin-top: 2rem; font-size: 0.9rem; color: #444; }
 {% endif %}<tr><th></th>{% for c in t.table.columns %}<th>{{ c.heading }}</th>{% endfor %}</tr>
 </thead>
 <tbody>
-{% for r in t.table.rows %}<tr class="{{ r.kind }}"><th scope="row">{{ r.label.strip() }}</th>{% for v in r.values %}<td class="{{ v.status }}">{{ v.text }}</td>{% endfor %}</tr>
+{% for r in t.table.rows %}<tr class="{{ r.kind }}"><th scope="row">{{ r.label.strip() }}</th>{% for v in r.values %}<td class="{{ v.state }}">{{ v.text }}</td>{% endfor %}</tr>
 {% endfor %}</tbody>
 </table>
 {% for n in t.table.notes %}<p class="note">{{ n }}</p>

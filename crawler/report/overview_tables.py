@@ -9,27 +9,26 @@ present or not.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from crawler.normalise.codebook import CODEBOOK
 from crawler.normalise.geography import ABROAD
 from crawler.normalise.person import UNDER_18
-from crawler.protection import PERTURBED, Flag, Shown
-from crawler.records import SCOPE_ALL, RunRecord
+from crawler.protection import Flag, Shown
+from crawler.records import SCOPE_ALL, CellId, RunRecord
+from crawler.vocabulary import COMPARED_LEVELS, SITE_KINDS, TOTAL, CellState
 
 UNKNOWN = "unknown"
-LEVELS = ("unique", "distinct", "advertisers")  # what the composition tables count
 # counts derived from shown ones; the brackets keep them apart from every codebook category
 STATED = "(stated)"  # a breakdown's total minus its "unknown"
 NO_LABEL = "(no sub-label)"  # trans listings that state no sub-label
 NOT_APPLICABLE = "-"
-SITE_KINDS = ("ad_board", "profile_directory", "sugardating")
 CODEBOOK_NAME = {"language": "languages"}  # the codebook calls the variable "languages"
 KIND_LABELS = {"ad_board": "ad_board (ads)", "profile_directory": "profile_directory (profiles)",
                "sugardating": "sugardating"}
 
-# --- the 2020 figures, as printed (REFERENCE-2020.md; report 2021:23) ---------------------
+# --- the 2020 figures, as printed (Länsstyrelsen Stockholm, report 2021:23; docs/METHOD.md) -
 REFERENCE_TOTAL = 12474
 REFERENCE_STATED = {"gender": 7512, "age_band": 4880, "orientation": 3056,
                     "nationality": 3236, "language": 3633, "ethnicity": 2735}
@@ -55,7 +54,7 @@ REFERENCE_COUNTS: Mapping[str, Mapping[str, int]] = {
 REFERENCE_RANKS = {"gender_detail": {"trans-ts-tv": 1, "transsexual-pre-op": 2, "shemale": 3,
                                      "ts-tv": 4}}
 
-ZERO = Shown(0, "0", PERTURBED)  # a category not seen beside a total that was
+ZERO = Shown(0, "0", CellState.PERTURBED)  # a category not seen beside a total that was
 
 
 # --- the model that renderers read -------------------------------------------------------
@@ -68,11 +67,11 @@ class Value:
 
     text: str
     number: float | None = None
-    status: str = PERTURBED  # perturbed, flag, na, reference, share, text
+    state: CellState = CellState.PERTURBED
     statistic: str = ""
 
 
-NA = Value(NOT_APPLICABLE, None, "na")
+NA = Value(NOT_APPLICABLE, None, CellState.NOT_APPLICABLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +108,7 @@ class SnapshotCells:
     """One snapshot's shown cells: all the overview may print about it."""
 
     run: RunRecord
-    shown: Mapping[Hashable, Shown]
+    shown: Mapping[CellId, Shown]
     comparable: bool = True
     site_scopes: tuple[str, ...] = ()
     under_18: Mapping[str, Flag] | None = None  # by scope: a listing stated an age under 18
@@ -119,7 +118,7 @@ class SnapshotCells:
             return NA
         # statistic "flag" wherever it stands (a count column of the age_band table
         # too), so the tidy CSV never labels "present" a count
-        return Value(str(self.under_18[scope]), None, "flag", "flag")
+        return Value(str(self.under_18[scope]), None, CellState.FLAG, "flag")
 
     def cell(self, level: str, breakdown: str = "total", category: str = "total",
              scope: str = SCOPE_ALL, measure: str = "count") -> Shown | None:
@@ -131,19 +130,19 @@ class SnapshotCells:
             return difference(self.cell(level, "gender", "trans", scope, measure),
                               [self.cell(level, "gender_detail", c, scope, measure)
                                for c in self.categories("gender_detail")])
-        key = (self.run.snapshot_id, scope, level, measure, breakdown, category)
+        key = CellId(self.run.snapshot_id, scope, level, measure, breakdown, category)
         if key in self.shown:
             return self.shown[key]
-        total = (self.run.snapshot_id, scope, level, measure, "total", "total")
+        total = key._replace(breakdown=TOTAL, category=TOTAL)
         # the aggregation writes every category it saw and every total: a category missing
         # beside its total was not seen, a true zero
-        if breakdown != "total" and total in self.shown:
+        if breakdown != TOTAL and total in self.shown:
             return ZERO
         return None
 
     def categories(self, breakdown: str) -> list[str]:
-        return sorted({k[5] for k in self.shown if isinstance(k, tuple) and k[4] == breakdown
-                       and k[1] == SCOPE_ALL and not k[5].startswith("(")})
+        return sorted({k.category for k in self.shown if k.breakdown == breakdown
+                       and k.scope == SCOPE_ALL and not k.category.startswith("(")})
 
 
 def difference(whole: Shown | None, parts: Sequence[Shown | None]) -> Shown | None:
@@ -153,7 +152,7 @@ def difference(whole: Shown | None, parts: Sequence[Shown | None]) -> Shown | No
         return None
     # perturbed counts may make the difference negative: no count is
     value = max(0, (whole.value or 0) - sum(p.value or 0 for p in parts))  # type: ignore[union-attr]
-    return Shown(value, str(value), PERTURBED)
+    return Shown(value, str(value), CellState.PERTURBED)
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -161,7 +160,7 @@ def difference(whole: Shown | None, parts: Sequence[Shown | None]) -> Shown | No
 def count(shown: Shown | None) -> Value:
     if shown is None:
         return NA
-    return Value(shown.text, shown.value, shown.status)
+    return Value(shown.text, shown.value, shown.state)
 
 
 def share(part: Shown | None, base: Shown | None, statistic: str = "") -> Value:
@@ -169,25 +168,25 @@ def share(part: Shown | None, base: Shown | None, statistic: str = "") -> Value:
     if part is None or base is None or part.value is None or base.value is None:
         return NA
     if base.value == 0:
-        return Value(NOT_APPLICABLE, None, "na", statistic)
+        return Value(NOT_APPLICABLE, None, CellState.NOT_APPLICABLE, statistic)
     percent = round(100 * part.value / base.value, 1)
-    return Value(f"{percent:.1f}", percent, "share", statistic)
+    return Value(f"{percent:.1f}", percent, CellState.SHARE, statistic)
 
 
 def text(value: str) -> Value:
-    return Value(value, None, "text")
+    return Value(value, None, CellState.TEXT)
 
 
 def reference(breakdown: str, category: str) -> Value:
     if category in REFERENCE_SHARES.get(breakdown, {}):
         percent, exact = REFERENCE_SHARES[breakdown][category]
-        return Value(f"{percent:.1f} %" if exact else f"≈{percent:.0f} %", percent, "reference")
+        return Value(f"{percent:.1f} %" if exact else f"≈{percent:.0f} %", percent, CellState.REFERENCE)
     if category in REFERENCE_COUNTS.get(breakdown, {}):
         n = REFERENCE_COUNTS[breakdown][category]
-        return Value(str(n), n, "reference", "reference_2020_count")
+        return Value(str(n), n, CellState.REFERENCE, "reference_2020_count")
     if category in REFERENCE_RANKS.get(breakdown, {}):
         rank = REFERENCE_RANKS[breakdown][category]
-        return Value(f"#{rank}", rank, "reference", "reference_2020_rank")
+        return Value(f"#{rank}", rank, CellState.REFERENCE, "reference_2020_rank")
     return NA
 
 
@@ -216,7 +215,7 @@ def _codebook_order(breakdown: str) -> tuple[str, ...]:
 
 def _composition_columns(stated: bool) -> tuple[Column, ...]:
     columns = []
-    for level in LEVELS:
+    for level in COMPARED_LEVELS:
         columns.append(Column(level, "n", level, level, "count"))
         if stated:
             columns.append(Column(f"{level}_pct_stated", "% stated", level, level,
@@ -283,7 +282,7 @@ def composition(cells: SnapshotCells, breakdown: str, title: str, *, top: int | 
         stated_ref = (_stated_reference(breakdown) if breakdown in REFERENCE_STATED else NA)
         rows.append(Row(STATED, "stated", _row_values(
             cells, columns, breakdown, STATED, stated_share=False, ref=stated_ref), "stated"))
-    total_ref = Value(str(REFERENCE_TOTAL), REFERENCE_TOTAL, "reference", "reference_2020_count")
+    total_ref = Value(str(REFERENCE_TOTAL), REFERENCE_TOTAL, CellState.REFERENCE, "reference_2020_count")
     rows.append(Row("total", "all listings", _row_values(
         cells, columns, "total", "total", stated_share=False, all_share=False, ref=total_ref),
         "total"))
@@ -292,7 +291,7 @@ def composition(cells: SnapshotCells, breakdown: str, title: str, *, top: int | 
 
 def _stated_reference(breakdown: str) -> Value:
     percent = round(100 * REFERENCE_STATED[breakdown] / REFERENCE_TOTAL, 1)
-    return Value(f"{percent:.1f} %", percent, "reference", "reference_2020_stated_share")
+    return Value(f"{percent:.1f} %", percent, CellState.REFERENCE, "reference_2020_stated_share")
 
 
 def _trans_labels(cells: SnapshotCells, columns: Sequence[Column]) -> list[Row]:
@@ -320,7 +319,7 @@ def sites_table(cells: SnapshotCells) -> OverviewTable:
     rows = []
     for site in sorted(set(runs) | set(cells.site_scopes)):
         kind = runs[site].kind if site in runs else ""
-        status = runs[site].status if site in runs else ""
+        status = runs[site].health if site in runs else ""
         counted = site in cells.site_scopes
         values: list[Value] = [text(kind)]
         for column in columns[1:-1]:
@@ -348,7 +347,7 @@ def sites_table(cells: SnapshotCells) -> OverviewTable:
 
 def stated_table(cells: SnapshotCells) -> OverviewTable:
     columns = []
-    for level in LEVELS:
+    for level in COMPARED_LEVELS:
         columns += [Column(f"{level}_stated", "stated", level, level, "count"),
                     Column(f"{level}_pct_all", "% all", level, level, "share_of_all")]
     columns += [Column("reference_2020_stated", "stated", "2020", "", "reference_2020_count"),
@@ -357,12 +356,12 @@ def stated_table(cells: SnapshotCells) -> OverviewTable:
     rows = []
     for breakdown, label in VARIABLES:
         values = []
-        for level in LEVELS:
+        for level in COMPARED_LEVELS:
             stated = cells.cell(level, breakdown, STATED)
             values += [count(stated), share(stated, cells.cell(level))]
         if breakdown in REFERENCE_STATED:
             n = REFERENCE_STATED[breakdown]
-            values += [Value(str(n), n, "reference"), _stated_reference(breakdown)]
+            values += [Value(str(n), n, CellState.REFERENCE), _stated_reference(breakdown)]
         else:
             values += [NA, NA]
         rows.append(Row(breakdown, label, tuple(values)))

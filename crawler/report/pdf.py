@@ -24,7 +24,7 @@ class Printer:
     def __enter__(self) -> Printer:
         from playwright.sync_api import Error, sync_playwright
 
-        from spiders.settings import CHROMIUM_ARGS, browser_env
+        from crawler.browser import CHROMIUM_ARGS, browser_env
 
         home = tempfile.TemporaryDirectory(prefix="adcensus-report-")
         self._stack.append(home)

@@ -13,24 +13,24 @@ Pure core: no HTML here (crawler/report/html.py draws it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from crawler.errors import AdcensusError
 from crawler.normalise.person import UNDER_18
-from crawler.protection import PERTURBED, Flag, Protection, Shown, flag, is_under_18
-from crawler.records import Indicator, RunRecord
+from crawler.protection import Flag, Protection, Shown, flag, is_under_18
+from crawler.records import CellId, Indicator, RunRecord
 from crawler.report import swedish
 from crawler.report.lan import County
 from crawler.report.weeks import Week, week_of
 from crawler.store.base import Store
+from crawler.vocabulary import COMPARED_LEVELS, VISIBLE, CellState, Level, SiteHealth
 
-VISIBLE = ("complete", "partial")
-LEVELS = ("unique", "distinct", "advertisers", "hits")
+ROW_LEVELS = (*COMPARED_LEVELS, Level.HITS)  # the summary's rows, in order
 TREND_WEEKS = 12
 # a category absent from a snapshot was counted as zero there (zero is published as zero)
-ZERO = Shown(0, "0", PERTURBED)
+ZERO = Shown(0, "0", CellState.PERTURBED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +137,13 @@ def build(store: Store, county: County, week: Week, protection: Protection,
             f"snapshot {snapshot.snapshot_id} holds no counts per län (taken before county "
             "scopes were counted): take a new snapshot")
 
-    shown: dict[Hashable, Shown] = protection.shown([*now, *before, *base, *trend_totals])
+    shown: dict[CellId, Shown] = protection.shown([*now, *before, *base, *trend_totals])
     report = WeeklyReport(county, week, snapshot, last_week, baseline, protection)
     cell = _Cells(shown, snapshot, last_week,
                   baseline if baseline.snapshot_id != snapshot.snapshot_id else None, scope)
 
     report.headline = [cell.row(level, "total", "total", swedish.LEVEL[level], level=level)
-                       for level in LEVELS]
+                       for level in ROW_LEVELS]
     for measure in ("new", "gone", "still"):
         setattr(report, f"{measure}_vs_baseline",
                 cell.one(snapshot, "unique", f"{measure}_vs_baseline", "total", "total"))
@@ -168,7 +168,7 @@ def build(store: Store, county: County, week: Week, protection: Protection,
 
 
 class _Cells:
-    def __init__(self, shown: dict[Hashable, Shown], snapshot: RunRecord,
+    def __init__(self, shown: dict[CellId, Shown], snapshot: RunRecord,
                  last_week: RunRecord | None, baseline: RunRecord | None, scope: str) -> None:
         self.shown, self.snapshot, self.last_week, self.baseline = shown, snapshot, last_week, baseline
         self.scope = scope
@@ -177,7 +177,8 @@ class _Cells:
             category: str) -> Shown | None:
         if run is None:
             return None
-        return self.shown.get((run.snapshot_id, self.scope, level, measure, breakdown, category))
+        return self.shown.get(CellId(run.snapshot_id, self.scope, level, measure, breakdown,
+                                     category))
 
     def row(self, key: str, breakdown: str, category: str, label: str,
             level: str = "unique") -> Row:
@@ -222,10 +223,10 @@ def _difference(now: Shown, then: Shown | None) -> str:
 def _caveats(snapshot: RunRecord, last_week: RunRecord | None, comparable: bool) -> list[str]:
     out = []
     for site in snapshot.sites:
-        if site.status == "failed":
+        if site.health == SiteHealth.FAILED:
             out.append(f"{site.site}: kunde inte läsas denna vecka. Sajtens annonser saknas i "
                        "siffrorna, så länets totaler är för låga.")
-        elif site.status == "unhealthy":
+        elif site.health == SiteHealth.UNHEALTHY:
             out.append(f"{site.site}: sajten såg annorlunda ut än vanligt (troligen ändrad "
                        "layout). Dess siffror kan vara för låga och jämförs inte med tidigare "
                        "veckor.")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import re
 
-from crawler.store.base import BaselineTotals, Point, Store, StoreError
+from crawler.store.base import Point, Store, StoreError
 
 SQLITE = "sqlite:///"
 _IMPORT_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
@@ -59,4 +59,4 @@ def open_store(url: str) -> Store:
     return backend()
 
 
-__all__ = ["BaselineTotals", "Point", "Store", "StoreError", "open_store", "store_url_problem"]
+__all__ = ["Point", "Store", "StoreError", "open_store", "store_url_problem"]

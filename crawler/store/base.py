@@ -12,10 +12,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from crawler.records import SCOPE_ALL, Fingerprint, Indicator, RunRecord, accept
+from crawler.records import CellId, Fingerprint, Indicator, RunRecord, accept
 
-# Runs whose indicators and fingerprints a reader may see.
-VISIBLE = ("complete", "partial")
+# Two record fields were renamed after stores held them (a word with two meanings, kind
+# and status, got one each): a store keeps the first name, so the SQLite files and the
+# Elasticsearch indices written before need no migration.
+STORED_AS = {"Fingerprint.subject": "kind", "SiteRun.health": "status"}
 
 
 class StoreError(Exception):
@@ -34,18 +36,6 @@ class Point:
     # the indicator's cell key, which an output for people publishes the value with;
     # None for an indicator written before cell keys existed
     cell_key: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class BaselineTotals:
-    """A snapshot's total against its window's baseline; None for the baseline itself."""
-
-    snapshot_id: str
-    taken_at: str
-    count: int
-    new: int | None
-    still: int | None
-    gone: int | None
 
 
 class Store(ABC):
@@ -118,33 +108,10 @@ class Store(ABC):
         """One category's value per visible snapshot, oldest first."""
 
     @abstractmethod
-    def top(
-        self,
-        snapshot_id: str,
-        scope: str,
-        level: str,
-        breakdown: str,
-        n: int = 10,
-        measure: str = "count",
-    ) -> list[tuple[str, int]]:
-        """The ``n`` largest categories of a breakdown: (category, value), largest first,
-        ties by category name."""
-
-    @abstractmethod
-    def baseline_totals(
-        self,
-        scope: str = SCOPE_ALL,
-        level: str = "unique",
-        since: str | None = None,
-        until: str | None = None,
-    ) -> list[BaselineTotals]:
-        """Total, new, still and gone against the baseline, per visible snapshot,
-        oldest first."""
-
     # -- fingerprints -----------------------------------------------------------
     @abstractmethod
-    def fingerprints(self, snapshot_id: str, kind: str | None = None) -> list[Fingerprint]:
-        """Fingerprints written with a visible snapshot, by kind, scope and digest."""
+    def fingerprints(self, snapshot_id: str, subject: str | None = None) -> list[Fingerprint]:
+        """Fingerprints written with a visible snapshot, by subject, scope and digest."""
 
     @abstractmethod
     def delete_window(self, window_id: str) -> int:
@@ -160,23 +127,18 @@ class Store(ABC):
         self.close()
 
 
-def indicator_key(i: Indicator) -> tuple[str, str, str, str, str, str]:
-    """What identifies an indicator: one value per key and snapshot."""
-    return (i.snapshot_id, i.scope, i.level, i.measure, i.breakdown, i.category)
-
-
 MAX_VALUE = 2**63 - 1  # a signed 64-bit integer: SQLite's INTEGER, Elasticsearch's long
 
 
 def _refuse_bad_values(indicators: Sequence[Indicator]) -> None:
     # Two values for one key is a caller's bug; refusing it on every backend keeps
     # them alike (SQLite's primary key would fail, Elasticsearch would keep the last).
-    seen: set[tuple[str, ...]] = set()
+    seen: set[CellId] = set()
     for i in indicators:
         if i.value > MAX_VALUE:
-            raise ValueError(f"indicator {'/'.join(indicator_key(i))} is past a 64-bit "
+            raise ValueError(f"indicator {i.cell_id} is past a 64-bit "
                              "integer; nothing was written")
-        key = indicator_key(i)
+        key = i.cell_id
         if key in seen:
-            raise ValueError(f"indicator {'/'.join(key)} given twice; nothing was written")
+            raise ValueError(f"indicator {key} given twice; nothing was written")
         seen.add(key)

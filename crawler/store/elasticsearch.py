@@ -19,14 +19,14 @@ from typing import Any
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 
-from crawler.records import SCOPE_ALL, Fingerprint, Indicator, RunRecord, accept
+from crawler.records import Fingerprint, Indicator, RunRecord, accept
 from crawler.store import es_documents as docs
 from crawler.store import es_indices
-from crawler.store.base import VISIBLE, BaselineTotals, Point, Store, StoreError
+from crawler.store.base import Point, Store, StoreError
 from crawler.store.es_connection import parse
+from crawler.vocabulary import VISIBLE, RunState
 
 PAGE = 5_000  # documents per search page: under the default max_result_window (10,000)
-BASELINE_MEASURES = ("count", "new_vs_baseline", "still_vs_baseline", "gone_vs_baseline")
 _INDICATOR_ORDER = ("snapshot_id", "scope", "level", "measure", "breakdown", "category")
 
 
@@ -89,7 +89,7 @@ class ElasticsearchStore(Store):
     ) -> None:
         self._ensure()
         # hidden while its documents change: a re-completed snapshot disappears first
-        self._put_run(replace(run, status="running"))
+        self._put_run(replace(run, status=RunState.RUNNING))
         self._delete_documents([run.snapshot_id])
         try:
             self._bulk("indicators", ((docs.indicator_id(i), docs.indicator_doc(i))
@@ -157,7 +157,7 @@ class ElasticsearchStore(Store):
                 pass  # no such run: nothing to mark, as with SQLite's UPDATE
 
     def fail_interrupted_runs(self, reason: str, finished_at: str) -> list[str]:
-        ids = [r.snapshot_id for r in self.runs(status="running")]
+        ids = [r.snapshot_id for r in self.runs(status=RunState.RUNNING)]
         if ids:
             self._delete_documents(ids)  # first: a crash here leaves them "running" still
             for snapshot_id in ids:
@@ -170,7 +170,7 @@ class ElasticsearchStore(Store):
         return [docs.run_from(hit) for hit in hits]
 
     def _visible(self, snapshot_id: str | None = None) -> list[str]:
-        filters: list[dict[str, Any]] = [{"terms": {"status": list(VISIBLE)}}]
+        filters: list[dict[str, Any]] = [{"terms": {"status": [str(s) for s in VISIBLE]}}]
         if snapshot_id is not None:
             filters.append({"term": {"snapshot_id": snapshot_id}})
         hits = self._search_all("runs", {"bool": {"filter": filters}}, ["snapshot_id"],
@@ -214,68 +214,11 @@ class ElasticsearchStore(Store):
         return [Point(h["snapshot_id"], h["taken_at"] or "", int(h["value"]),
                       bool(h["comparable"]), docs.cell_key_of(h)) for h in hits]
 
-    def top(
-        self,
-        snapshot_id: str,
-        scope: str,
-        level: str,
-        breakdown: str,
-        n: int = 10,
-        measure: str = "count",
-    ) -> list[tuple[str, int]]:
-        # A sorted search, not a terms aggregation: a snapshot has one document per
-        # category here, so ranking the documents is exact, where a terms aggregation
-        # ordered by a sum is approximate across shards.
-        ids = self._visible(snapshot_id)
-        if not ids or n < 1:
-            return []
-        query = _filter(ids, scope=scope, level=level, breakdown=breakdown, measure=measure)
-        with self._errors("ranking categories"):
-            response = self._client.search(
-                index=self._index("indicators"), query=query, size=n,
-                sort=[{"value": "desc"}, {"category": "asc"}],
-                source=["category", "value"])
-        return [(h["_source"]["category"], int(h["_source"]["value"]))
-                for h in response["hits"]["hits"]]
-
-    def baseline_totals(
-        self,
-        scope: str = SCOPE_ALL,
-        level: str = "unique",
-        since: str | None = None,
-        until: str | None = None,
-    ) -> list[BaselineTotals]:
-        ids = self._visible()
-        if not ids:
-            return []
-        query = _filter(ids, since, until, scope=scope, level=level, breakdown="total",
-                        category="total", measure=list(BASELINE_MEASURES))
-        # summed in Elasticsearch: per snapshot, per measure
-        aggs = {"snapshots": {
-            "terms": {"field": "snapshot_id", "size": len(ids)},
-            "aggs": {
-                "measures": {"terms": {"field": "measure", "size": len(BASELINE_MEASURES)},
-                             "aggs": {"value": {"sum": {"field": "value"}}}},
-                "taken_at": {"top_hits": {"size": 1, "_source": ["taken_at"]}},
-            },
-        }}
-        with self._errors("summing baseline totals"):
-            response = self._client.search(index=self._index("indicators"), query=query,
-                                           size=0, aggs=aggs)
-        rows = []
-        for bucket in response["aggregations"]["snapshots"]["buckets"]:
-            sums = {m["key"]: int(round(m["value"]["value"])) for m in bucket["measures"]["buckets"]}
-            taken_at = bucket["taken_at"]["hits"]["hits"][0]["_source"]["taken_at"] or ""
-            rows.append(BaselineTotals(bucket["key"], taken_at, sums.get("count", 0),
-                                       sums.get("new_vs_baseline"), sums.get("still_vs_baseline"),
-                                       sums.get("gone_vs_baseline")))
-        return sorted(rows, key=lambda r: (r.taken_at, r.snapshot_id))
-
     # -- fingerprints -----------------------------------------------------------
-    def fingerprints(self, snapshot_id: str, kind: str | None = None) -> list[Fingerprint]:
+    def fingerprints(self, snapshot_id: str, subject: str | None = None) -> list[Fingerprint]:
         if not self._visible(snapshot_id):
             return []
-        query = _filter([snapshot_id], kind=kind)
+        query = _filter([snapshot_id], kind=subject)  # the field keeps its first name
         hits = self._search_all("fingerprints", query, ["kind", "scope", "digest"])
         return [docs.fingerprint_from(hit) for hit in hits]
 

@@ -12,7 +12,6 @@ import hashlib
 from typing import Any
 
 from crawler.records import Fingerprint, Indicator, RunRecord, SiteRun
-from crawler.store.base import indicator_key
 
 
 def doc_id(*parts: str) -> str:
@@ -21,11 +20,11 @@ def doc_id(*parts: str) -> str:
 
 
 def indicator_id(i: Indicator) -> str:
-    return doc_id("indicator", *indicator_key(i))
+    return doc_id("indicator", *i.cell_id)
 
 
 def fingerprint_id(f: Fingerprint) -> str:
-    return doc_id("fingerprint", f.snapshot_id, f.kind, f.scope, f.digest)
+    return doc_id("fingerprint", f.snapshot_id, f.subject, f.scope, f.digest)
 
 
 def indicator_doc(i: Indicator) -> dict[str, Any]:
@@ -49,7 +48,7 @@ def cell_key_of(doc: dict[str, Any]) -> int | None:
 
 
 def fingerprint_doc(f: Fingerprint) -> dict[str, Any]:
-    return {"window_id": f.window_id, "snapshot_id": f.snapshot_id, "kind": f.kind,
+    return {"window_id": f.window_id, "snapshot_id": f.snapshot_id, "kind": f.subject,
             "scope": f.scope, "digest": f.digest, "group": f.group}
 
 
@@ -79,7 +78,7 @@ def run_from(doc: dict[str, Any]) -> RunRecord:
 
 
 def _site_doc(site: SiteRun) -> dict[str, Any]:
-    return {"site": site.site, "kind": site.kind, "status": site.status, "pages": site.pages,
+    return {"site": site.site, "kind": site.kind, "status": site.health, "pages": site.pages,
             "items": site.items, "duration_s": site.duration_s,
             "errors": _counts(site.errors), "dropped": _counts(site.dropped),
             "filled": _counts(site.filled)}

@@ -15,18 +15,20 @@ from pathlib import Path
 
 from crawler.records import (
     CELL_KEY_RANGE,
-    SCOPE_ALL,
     Fingerprint,
     Indicator,
     RunRecord,
     SiteRun,
     accept,
 )
-from crawler.store.base import VISIBLE, BaselineTotals, Point, Store, StoreError
+from crawler.store.base import Point, Store, StoreError
+from crawler.vocabulary import VISIBLE
 
 # 1: the first schema; 2: indicators.cell_key. A file of an older version is migrated
 # when it is opened (see _MIGRATIONS); a newer one is refused.
 SCHEMA_VERSION = 2
+# the visible run states as an SQL list: "('complete', 'partial')"
+VISIBLE_SQL = "(" + ", ".join(f"'{state}'" for state in VISIBLE) + ")"
 
 # one definition for new files and for the column a migration adds, so both end alike;
 # NULL (no cell key: written before cell keys existed) passes the CHECK
@@ -221,7 +223,7 @@ class SQLiteStore(Store):
             self._db.execute("DELETE FROM fingerprints WHERE snapshot_id = ?", (run.snapshot_id,))
             self._db.executemany(
                 "INSERT OR IGNORE INTO fingerprints VALUES (?, ?, ?, ?, ?, ?)",
-                [(f.window_id, f.snapshot_id, f.kind, f.scope, f.digest, f.group)
+                [(f.window_id, f.snapshot_id, f.subject, f.scope, f.digest, f.group)
                  for f in fingerprints],
             )
 
@@ -234,7 +236,7 @@ class SQLiteStore(Store):
         for site in run.sites:
             self._db.execute(
                 "INSERT INTO site_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (run.snapshot_id, site.site, site.kind, site.status, site.pages, site.items,
+                (run.snapshot_id, site.site, site.kind, site.health, site.pages, site.items,
                  site.duration_s),
             )
             for counter, values in (("error", site.errors), ("dropped", site.dropped),
@@ -302,7 +304,7 @@ class SQLiteStore(Store):
         measure: str | None = None,
         breakdown: str | None = None,
     ) -> list[Indicator]:
-        where = [f"r.status IN {VISIBLE}"]
+        where = [f"r.status IN {VISIBLE_SQL}"]
         args: list[str] = []
         for column, value in (("snapshot_id", snapshot_id), ("scope", scope), ("level", level),
                               ("measure", measure), ("breakdown", breakdown)):
@@ -334,62 +336,22 @@ class SQLiteStore(Store):
         rows = self._db.execute(
             "SELECT i.snapshot_id, i.taken_at, i.value, i.comparable, i.cell_key "
             "FROM indicators i JOIN run_records r ON r.snapshot_id = i.snapshot_id "
-            f"WHERE r.status IN {VISIBLE} AND i.scope = ? AND i.level = ? AND i.measure = ? "
+            f"WHERE r.status IN {VISIBLE_SQL} AND i.scope = ? AND i.level = ? AND i.measure = ? "
             f"AND i.breakdown = ? AND i.category = ?{where} ORDER BY i.taken_at, i.snapshot_id",
             (scope, level, measure, breakdown, category, *args),
         ).fetchall()
         return [Point(sid, taken_at, value, bool(comparable), cell_key)
                 for sid, taken_at, value, comparable, cell_key in rows]
 
-    def top(
-        self,
-        snapshot_id: str,
-        scope: str,
-        level: str,
-        breakdown: str,
-        n: int = 10,
-        measure: str = "count",
-    ) -> list[tuple[str, int]]:
-        rows = self._db.execute(
-            "SELECT i.category, i.value FROM indicators i "
-            "JOIN run_records r ON r.snapshot_id = i.snapshot_id "
-            f"WHERE r.status IN {VISIBLE} AND i.snapshot_id = ? AND i.scope = ? AND i.level = ? "
-            "AND i.breakdown = ? AND i.measure = ? ORDER BY i.value DESC, i.category LIMIT ?",
-            (snapshot_id, scope, level, breakdown, measure, n),
-        ).fetchall()
-        return [(category, value) for category, value in rows]
-
-    def baseline_totals(
-        self,
-        scope: str = SCOPE_ALL,
-        level: str = "unique",
-        since: str | None = None,
-        until: str | None = None,
-    ) -> list[BaselineTotals]:
-        where, args = _period(since, until)
-        sums = ", ".join(
-            f"SUM(CASE WHEN i.measure = '{m}' THEN i.value END)"
-            for m in ("count", "new_vs_baseline", "still_vs_baseline", "gone_vs_baseline"))
-        rows = self._db.execute(
-            f"SELECT i.snapshot_id, MIN(i.taken_at), {sums} FROM indicators i "
-            "JOIN run_records r ON r.snapshot_id = i.snapshot_id "
-            f"WHERE r.status IN {VISIBLE} AND i.scope = ? AND i.level = ? "
-            f"AND i.breakdown = 'total' AND i.category = 'total'{where} "
-            "GROUP BY i.snapshot_id ORDER BY MIN(i.taken_at), i.snapshot_id",
-            (scope, level, *args),
-        ).fetchall()
-        return [BaselineTotals(sid, taken_at, count or 0, new, still, gone)
-                for sid, taken_at, count, new, still, gone in rows]
-
     # -- fingerprints -----------------------------------------------------------
-    def fingerprints(self, snapshot_id: str, kind: str | None = None) -> list[Fingerprint]:
+    def fingerprints(self, snapshot_id: str, subject: str | None = None) -> list[Fingerprint]:
         query = ("SELECT f.window_id, f.snapshot_id, f.kind, f.scope, f.digest, f.grp "
                  "FROM fingerprints f JOIN run_records r ON r.snapshot_id = f.snapshot_id "
-                 f"WHERE f.snapshot_id = ? AND r.status IN {VISIBLE}")
+                 f"WHERE f.snapshot_id = ? AND r.status IN {VISIBLE_SQL}")
         args: tuple[str, ...] = (snapshot_id,)
-        if kind is not None:
-            query += " AND f.kind = ?"
-            args += (kind,)
+        if subject is not None:
+            query += " AND f.kind = ?"  # the column keeps its first name (schema v1)
+            args += (subject,)
         rows = self._db.execute(query + " ORDER BY f.kind, f.scope, f.digest", args)
         return [Fingerprint(*row) for row in rows]
 

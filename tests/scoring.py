@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from crawler.consolidate import Consolidation
 from crawler.consolidate.exact import canonical
-from crawler.demo_market.generator import Market, Posting
+from crawler.demo_market.market import Market, Posting
 from crawler.demo_market.truth import group_root
 from crawler.keys import fingerprint
 from crawler.listing import Listing

@@ -1,6 +1,6 @@
 """Canaries: a unique, searchable string planted in every content field of the demo market.
 
-``generate(..., canaries=True)`` passes the drawn market through ``plant``: every name,
+``planted_market`` passes a drawn market through ``plant``: every name,
 title, text, price, e-mail address, handle, listing URL (the hit id is its last part)
 and image URL gets a token ``kanarie`` + 10 letters and digits, unique in the market.
 Phone numbers must still parse as phone numbers, so they carry no token: they are the
@@ -13,12 +13,10 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
-from crawler.demo_market.vocabulary import SITE_LANGUAGE
-
-if TYPE_CHECKING:
-    from crawler.demo_market.generator import Advertiser, Hit, Posting
+from crawler.demo_market.generator import generate
+from crawler.demo_market.market import Advertiser, Hit, Market, Posting
+from crawler.demo_market.wordlists import SITE_LANGUAGE
 
 MARKER = "kanarie"
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -94,3 +92,13 @@ def plant(seed: int, advertisers: Sequence[Advertiser], postings: Sequence[Posti
     phones = frozenset(a.phone for a in advertisers if a.phone)
     return (list(new_advertisers.values()), new_postings, new_hits,
             Canaries({k: frozenset(v) for k, v in planted.items()}, phones))
+
+
+def planted_market(seed: int, listings: int) -> tuple[Market, Canaries]:
+    """The market ``generate`` draws, with a canary in every content field; its entities
+    and ground truth are otherwise the same as without."""
+    market = generate(seed=seed, listings=listings)
+    advertisers, postings, hits, canaries = plant(seed, list(market.advertisers.values()),
+                                                  market.postings, market.hits)
+    return Market(seed=seed, listings=listings, horizon_days=market.horizon_days,
+                  advertisers=advertisers, postings=postings, hits=hits), canaries
