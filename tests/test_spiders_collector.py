@@ -29,15 +29,15 @@ def test_reasons(exc: BaseException, reason: str) -> None:
     assert reason_of(exc) == reason
 
 
-def test_site_run_counts_and_status() -> None:
+def test_site_run_counts_and_health() -> None:
     collector = SiteCollector("a", "ad_board")
-    assert collector.site_run().status == "failed"  # no page fetched
+    assert collector.site_run().health == "failed"  # no page fetched
     collector.page()
     collector.add(Listing("a", "ad_board", {"text": "x"}))
     collector.error("http_500")
     collector.drop("no_field_filled")
     run = collector.site_run()
-    assert (run.status, run.pages, run.items) == ("ok", 1, 1)
+    assert (run.health, run.pages, run.items) == ("ok", 1, 1)
     assert run.errors == {"http_500": 1} and run.dropped == {"no_field_filled": 1}
 
 
