@@ -19,6 +19,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
+from scheduler.delivery_worker import after_reports, after_snapshot
 from scheduler.history import History
 from scheduler.runner import (
     SKIPPED_STOPPING,
@@ -47,6 +48,8 @@ def take_snapshot(config: str, *, job_id: str = "run-now", scheduled_at: datetim
     outcome = run_snapshot(config, job_id=job_id, scheduled_at=scheduled_at,
                            stop=context.stop if context else None,
                            history_path=context.history_path if context else None)
+    if outcome.outcome in ("complete", "partial") and outcome.snapshot_id:
+        after_snapshot(config, outcome.snapshot_id)  # the same-day under-18 alerts
     return outcome.outcome
 
 
@@ -89,4 +92,5 @@ def weekly_reports(config: str, *, job_id: str = "run-now", scheduled_at: dateti
             return "failed"
         history.finish(row, "complete", 0, f"reports for {week.label} in {loaded.reports_dir}")
         log.info("job %s: reports for %s written to %s", job_id, week.label, loaded.reports_dir)
-        return "complete"
+    after_reports(loaded, week)  # e-mail them (delivery:), once per län and week
+    return "complete"

@@ -17,6 +17,8 @@ from crawler.config import LoadedConfig
 from crawler.protection import Protection, protection_for
 from crawler.records import RunRecord, is_site_scope
 from crawler.store.base import VISIBLE, Store
+from scheduler import delivery_status
+from scheduler.deliveries import Delivery
 from scheduler.history import Execution, History
 from scheduler.lock import holder, lock_path
 from scheduler.service import JobInfo, list_jobs
@@ -39,6 +41,7 @@ class Status:
     warnings: list[str] = field(default_factory=list)
     # (snapshot id, site) -> the site's hits count as published
     items: dict[tuple[str, str], str] = field(default_factory=dict)
+    deliveries: list[Delivery] = field(default_factory=list)  # newest first
 
 
 def gather(loaded: LoadedConfig, now: datetime | None = None) -> Status:
@@ -60,8 +63,9 @@ def gather(loaded: LoadedConfig, now: datetime | None = None) -> Status:
                     jobs=list_jobs(loaded), executions=executions, runs=runs,
                     running_pid=holder(lock_path(loaded)),
                     window_days=loaded.config.baseline.window_days,
-                    warn_days=section.window_warning_days, items=items)
-    status.warnings = warnings(status)
+                    warn_days=section.window_warning_days, items=items,
+                    deliveries=delivery_status.latest(loaded.job_store_path))
+    status.warnings = warnings(status) + delivery_status.warnings(status.deliveries)
     return status
 
 
@@ -164,6 +168,7 @@ def render(s: Status, config_path: str) -> str:
                          + (f" ({_reasons(site.errors)})" if errors else ""))
     if not s.runs:
         lines.append("  (none)")
+    lines += delivery_status.render(s.deliveries, s.zone)
     lines += ["", f"Warnings ({len(s.warnings)}):"]
     lines += [f"  ! {w}" for w in s.warnings] or ["  (none)"]
     return "\n".join(lines)

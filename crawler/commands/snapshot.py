@@ -34,4 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from crawler.config import load_config
 
     load_config(args.config)  # fail here, with the file and key named, before a process starts
-    return run_snapshot(args.config, args.quiet)
+    status = run_snapshot(args.config, args.quiet)
+    if status in (0, 3):  # complete or partial: the same-day under-18 alerts (delivery:)
+        from scheduler.delivery_worker import alert_latest
+
+        alert_latest(str(args.config))
+    return status

@@ -102,6 +102,8 @@ class DeliverySection(_Section):
     # attempts per message, the first included; the wait doubles after each failure
     attempts: int = Field(default=5, ge=1, le=20)
     retry_backoff_s: float = Field(default=60.0, ge=0.0, le=86_400.0)
+    # how often `serve` looks for e-mails whose next try is due
+    poll_s: float = Field(default=30.0, ge=0.1, le=3_600.0)
 
     @model_validator(mode="after")
     def _complete(self) -> DeliverySection:
