@@ -91,7 +91,7 @@ class Delivery:
     next_attempt_at: str
     updated_at: str
     reason: str
-    message_id: str
+    message_id: str  # the Message-ID's part before the "@", once sent
     host: str
     pid: int
 

@@ -256,7 +256,8 @@ def test_audit_json_is_a_record_to_keep(config: Path, capsys: pytest.CaptureFixt
     main(["audit", "--config", str(config), "--json"])
     plain = json.loads(capsys.readouterr().out)
     assert {c["name"] for c in plain["checks"]} == {
-        "store-schema", "store-content", "retention", "keys", "files", "temporary"}
+        "store-schema", "store-content", "retention", "keys", "files", "temporary",
+        "deliveries"}
     assert plain["store"]["backend"] == "sqlite" and plain["adcensus_audit"] == 1
     inventory = {c["name"]: (c["record"], {f["name"] for f in c["fields"]})
                  for c in plain["inventory"]}

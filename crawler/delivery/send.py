@@ -118,7 +118,8 @@ def deliver_due(loaded: LoadedConfig, now: Clock = utc_now, env: Mapping[str, st
                             "; given up" if state == FAILED else "; will try again")
             else:
                 note = ("the server refused " + "; ".join(refused.values())) if refused else ""
-                records.sent(claimed, msg_id, now(), note)
+                # the id's left part: the whole id is address-shaped, which the audit flags
+                records.sent(claimed, msg_id.strip("<>").split("@")[0], now(), note)
                 log.info("delivery %d (%s %s %s) sent to %d address(es)%s", claimed.id,
                          claimed.kind, claimed.county, claimed.period,
                          len(recipients) - len(refused), f" ({note})" if note else "")
