@@ -12,7 +12,7 @@ the row (pending -> sending, in one UPDATE), so of two processes only one sends.
 left "sending" by a process that died is the one place a message may go out twice: the
 process may have died after the server took the message and before "sent" was written.
 It is tried again (a message lost is worse for an alert than one twice), with the same
-Message-ID, which mail systems use to drop the copy.
+Message-ID, which some mail systems use to drop the copy.
 
 States: pending (waiting for its next try), sending, sent, failed (every try used),
 skipped (nothing to send to, said why).

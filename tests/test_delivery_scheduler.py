@@ -179,3 +179,14 @@ def test_delivery_off_sends_nothing(tmp_path: Path) -> None:
         assert server.received == []
     assert not load_config(config).job_store_path.exists() or the_delivery(config) is None
     assert TAKEN < MONDAY < MONDAY + timedelta(days=1)
+
+
+def test_a_snapshot_taken_by_hand_alerts_too(tmp_path: Path) -> None:
+    from scheduler.delivery_worker import alert_latest
+
+    with smtp_server() as server:
+        config = serve_config(tmp_path, server.port)
+        snapshot(config, age="17")
+        alert_latest(str(config))  # what `adcensus snapshot` does after a run
+        [got] = server.received
+    assert "uppgiven ålder under 18 år i Skåne län" in got.message["Subject"]

@@ -8,7 +8,7 @@ URL, no text of any ad.
 
 The Message-ID is made from what the delivery is (kind, län, week or snapshot), not
 from the time or a random number: a message tried again after an uncertain end (a
-process killed just after the server took it) carries the same id, so mail systems that
+process killed just after the server took it) carries the same id, so the mail systems that
 drop duplicates drop it.
 """
 
