@@ -145,7 +145,8 @@ def test_the_password_comes_from_the_environment_or_a_file_outside_the_data(
     data_dir = tmp_path / "data"
     config = configure(data_dir, 25, smtp={"username": USER})
     smtp = load_config(config).config.delivery.smtp
-    assert password(smtp, config, data_dir, {"ADCENSUS_SMTP_PASSWORD": "env-lösen"}) == "env-lösen"
+    env = {"ADCENSUS_SMTP_PASSWORD": "env-lösen"}
+    assert password(smtp, config, data_dir, env) == "env-lösen"
     with pytest.raises(ConfigError, match="ADCENSUS_SMTP_PASSWORD is empty or unset") as caught:
         password(smtp, config, data_dir, {})
     assert caught.value.key == "delivery.smtp.password_env"
@@ -197,17 +198,13 @@ def test_the_weekly_report_as_received(tmp_path: Path) -> None:
     assert attachment.get_content() == PDF
 
 
+@pytest.mark.browser
 def test_the_pdf_printed_by_chromium_is_attached(tmp_path: Path) -> None:
-    pytest.importorskip("playwright")
-    from crawler.report.pdf import Printer  # noqa: F401  (the real printer, as the job)
-
     with smtp_server() as server:
         config = configure(tmp_path, server.port)
         snapshot(config)
         loaded = load_config(config)
         executable = loaded.browser_executable()
-        if executable is None:
-            pytest.skip("no Chromium")
         with open_store(loaded.store_url) as store:
             write_reports(store, [SKANE], WEEK, protection_for(loaded), loaded.reports_dir,
                           executable)
