@@ -109,8 +109,10 @@ def deliver_due(loaded: LoadedConfig, now: Clock = utc_now, env: Mapping[str, st
                 composed, msg_id = compose(loaded, claimed, recipients, now())
                 secret = password(section.smtp, loaded.path, loaded.data_dir, env)
                 refused = send(composed, section.sender or "", recipients, section.smtp, secret)
-            except (SendError, AdcensusError, OSError) as exc:
-                reason = getattr(exc, "reason", None) or str(exc)
+            except Exception as exc:  # a claimed row must not stay "sending": record the try
+                reason = (getattr(exc, "reason", None) or str(exc)
+                          if isinstance(exc, (SendError, AdcensusError, OSError))
+                          else f"{type(exc).__name__} while composing or sending")
                 state = records.failed(claimed, reason, now(), backoff)
                 log.warning("delivery %d (%s %s %s), try %d of %d: %s%s", claimed.id,
                             claimed.kind, claimed.county, claimed.period, claimed.attempts,
