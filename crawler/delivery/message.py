@@ -119,24 +119,34 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skipping = 0
+        self._row = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
             self._skipping += 1
-        elif tag in _BLOCK:
+        elif tag == "tr":
+            self._row += 1
             self.parts.append("\n")
-        elif tag in ("td", "th"):
-            self.parts.append("  ")
+        elif tag in _BLOCK and not self._row:
+            self.parts.append("\n")
+        else:  # a cell, or a block or span inside a row: one line per row
+            self.parts.append("  " if tag in ("td", "th") else " ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
             self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCK:
+        elif tag == "tr":
+            self._row = max(0, self._row - 1)
             self.parts.append("\n")
+        elif tag in _BLOCK and not self._row:
+            self.parts.append("\n")
+        elif tag == "span":
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
-            self.parts.append(data)
+            # inside a row the template's own line breaks are spaces: one line per row
+            self.parts.append(data.replace("\n", " ") if self._row else data)
 
 
 def plain_text(html: str) -> str:
