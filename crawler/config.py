@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from crawler import __version__
 from crawler.consolidate.near import NearDuplicateSettings
+from crawler.delivery.settings import DeliverySection
 from crawler.errors import ConfigError, ConfigErrors
 from crawler.ptable import DEFAULT_PARAMETERS, PTableParameters
 from crawler.sites import SiteDefinition, load_sites
@@ -149,6 +150,7 @@ class Config(Section):
     schedule: ScheduleSection = ScheduleSection()
     consolidation: ConsolidationSection = ConsolidationSection()
     privacy: PrivacySection = PrivacySection()
+    delivery: DeliverySection = DeliverySection()
 
 
 class LoadedConfig:
@@ -224,9 +226,10 @@ class LoadedConfig:
 
     def config_hash(self) -> str:
         payload = {
-            # when and how snapshots are scheduled, and how outputs publish counts,
-            # do not change what they count
-            "config": self.config.model_dump(mode="json", exclude={"schedule", "privacy"}),
+            # when and how snapshots are scheduled, how outputs publish counts and who
+            # receives them do not change what they count
+            "config": self.config.model_dump(mode="json",
+                                             exclude={"schedule", "privacy", "delivery"}),
             "sites": [s.model_dump(mode="json") for s in self.sites],
         }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()

@@ -169,3 +169,21 @@ class JobOutcome(StrEnum):
     SKIPPED = "skipped"  # not started: another process runs or ran it, or `serve` stops
     TIMEOUT = "timeout"  # the snapshot process was stopped at its time budget
     CANCELLED = "cancelled"  # ... or stopped for another reason (`serve` stopping)
+
+
+class DeliveryState(StrEnum):
+    """What became of one e-mail meant to go out once (crawler/delivery/records.py)."""
+
+    PENDING = "pending"  # waiting for its next try
+    SENDING = "sending"  # claimed by one process, which is sending it
+    SENT = "sent"
+    FAILED = "failed"  # every try used; the server's reason recorded
+    SKIPPED = "skipped"  # nothing to send to, and why
+
+
+class DeliveryKind(StrEnum):
+    """What an e-mail carries."""
+
+    REPORT = "report"  # the weekly county report (or the national overview)
+    ALERT = "alert"  # a stated age under 18 in a län, the day a snapshot found it
+    TEST = "test"  # `adcensus report --send --to`: a one-off test, not the week's delivery

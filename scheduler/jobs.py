@@ -20,6 +20,7 @@ import sys
 from datetime import UTC, datetime
 
 from crawler.vocabulary import JobOutcome
+from scheduler.delivery_worker import after_reports
 from scheduler.history import History
 from scheduler.runner import (
     SKIPPED_STOPPING,
@@ -90,4 +91,5 @@ def weekly_reports(config: str, *, job_id: str = "run-now", scheduled_at: dateti
             return JobOutcome.FAILED
         history.finish(row, JobOutcome.COMPLETE, 0, f"reports for {week.label} in {loaded.reports_dir}")
         log.info("job %s: reports for %s written to %s", job_id, week.label, loaded.reports_dir)
-        return JobOutcome.COMPLETE
+    after_reports(loaded, week)  # e-mail them (delivery:), once per län and week
+    return JobOutcome.COMPLETE

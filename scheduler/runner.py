@@ -33,6 +33,7 @@ from crawler.errors import AdcensusError
 from crawler.processes import kill_tree
 from crawler.tempdirs import remove_tempdirs
 from crawler.vocabulary import VISIBLE, JobOutcome, RunState
+from scheduler.delivery_worker import after_snapshot
 from scheduler.history import History, now_iso
 from scheduler.lock import SKIPPED_RUNNING, SnapshotLock, lock_path
 from scheduler.snapshot_process import (
@@ -149,7 +150,11 @@ def run_snapshot(
                     history.finish(row, outcome.outcome, outcome.exit_status, outcome.reason)
         return outcome
     with History(loaded.job_store_path) as history:
-        return _locked_run(loaded, job_id, occurrence, stop, history, quiet, taken_at)
+        outcome = _locked_run(loaded, job_id, occurrence, stop, history, quiet, taken_at)
+    if outcome.outcome in VISIBLE and outcome.snapshot_id:
+        # the same-day under-18 alerts (delivery:), whoever took the snapshot
+        after_snapshot(str(loaded.path), outcome.snapshot_id)
+    return outcome
 
 
 def run_in_foreground(config: str | Path, *, job_id: str, command: str,

@@ -36,6 +36,7 @@ from crawler.config import LoadedConfig
 from crawler.errors import AdcensusError
 from crawler.snapshot import INTERRUPTED
 from crawler.tempdirs import sweep_stale_tempdirs
+from scheduler.delivery_worker import start_worker
 from scheduler.history import History, now_iso
 from scheduler.jobs import JOB_KINDS, kind_of
 from scheduler.lock import SnapshotLock, lock_path
@@ -247,6 +248,7 @@ def serve(loaded: LoadedConfig, poll_s: float = POLL_S) -> int:
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         recover(loaded)
+        worker = start_worker(loaded)  # e-mails due, also those a previous `serve` left
         scheduler = build_scheduler(loaded, stop)
         scheduler.start()
         _apply_defaults(scheduler, loaded)
@@ -261,6 +263,8 @@ def serve(loaded: LoadedConfig, poll_s: float = POLL_S) -> int:
             wake.wait(poll_s)
         scheduler.pause()
         _shutdown(scheduler)
+        if worker is not None:
+            worker.stop()
         logger.info("stopped")
         return 0
     finally:

@@ -14,10 +14,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from crawler.config import LoadedConfig
+from crawler.delivery.records import Delivery
 from crawler.protection import Protection, protection_for
 from crawler.records import RunRecord, is_site_scope
 from crawler.store.base import Store
 from crawler.vocabulary import VISIBLE, JobOutcome, RunState, SiteHealth
+from scheduler import delivery_status
 from scheduler.history import Execution, History
 from scheduler.lock import holder, lock_path
 from scheduler.service import JobInfo, list_jobs
@@ -40,6 +42,7 @@ class Status:
     warnings: list[str] = field(default_factory=list)
     # (snapshot id, site) -> the site's hits count as published
     items: dict[tuple[str, str], str] = field(default_factory=dict)
+    deliveries: list[Delivery] = field(default_factory=list)  # newest first
 
 
 def gather(loaded: LoadedConfig, now: datetime | None = None) -> Status:
@@ -61,8 +64,9 @@ def gather(loaded: LoadedConfig, now: datetime | None = None) -> Status:
                     jobs=list_jobs(loaded), executions=executions, runs=runs,
                     running_pid=holder(lock_path(loaded)),
                     window_days=loaded.config.baseline.window_days,
-                    warn_days=section.window_warning_days, items=items)
-    status.warnings = warnings(status)
+                    warn_days=section.window_warning_days, items=items,
+                    deliveries=delivery_status.latest(loaded.job_store_path))
+    status.warnings = warnings(status) + delivery_status.warnings(status.deliveries)
     return status
 
 
@@ -166,6 +170,7 @@ def render(s: Status, config_path: str) -> str:
                          + (f" ({_reasons(site.errors)})" if errors else ""))
     if not s.runs:
         lines.append("  (none)")
+    lines += delivery_status.render(s.deliveries, s.zone)
     lines += ["", f"Warnings ({len(s.warnings)}):"]
     lines += [f"  ! {w}" for w in s.warnings] or ["  (none)"]
     return "\n".join(lines)

@@ -256,7 +256,8 @@ def test_audit_json_is_a_record_to_keep(config: Path, capsys: pytest.CaptureFixt
     main(["audit", "--config", str(config), "--json"])
     plain = json.loads(capsys.readouterr().out)
     assert {c["name"] for c in plain["checks"]} == {
-        "store-schema", "store-content", "retention", "keys", "files", "temporary"}
+        "store-schema", "store-content", "retention", "keys", "files", "temporary",
+        "deliveries"}
     assert plain["store"]["backend"] == "sqlite" and plain["adcensus_audit"] == 1
     inventory = {c["name"]: (c["record"], {f["name"] for f in c["fields"]})
                  for c in plain["inventory"]}
@@ -312,3 +313,12 @@ def test_a_report_pdf_is_read_as_the_text_a_reader_sees(config: Path) -> None:
     [failure] = failures(audit(config), "files")
     # said where a reader finds it: the second page's second line, not a line of the file
     assert str(bad) in failure and "phone number (page 2 line 2)" in failure
+
+
+def test_a_charts_axis_in_a_pdf_is_no_phone_number() -> None:
+    # a bar chart's ticks as the PDF's text gives them: once read as "020-40 60"
+    from crawler.audit.content import scan_text
+
+    assert not scan_text("0 20 40 60\n0 200 400 600 800")
+    assert scan_text("0 20 41 60").counts["phone number"] == 1
+    assert scan_text("070 123 45 67").counts["phone number"] == 1

@@ -8,6 +8,9 @@ Chromium, and a site that cannot be reached. Then every file under the data dire
 HOME the processes were given, the memory-backed directories and whatever appeared in
 the system temporary directory during the run is searched for every canary, raw and in
 the common encodings; with the Elasticsearch store, every document of every index too.
+With SQLite, every county's report and every under-18 alert is then e-mailed to a real
+SMTP server on 127.0.0.1, and everything it received is searched too, raw and part by
+part decoded.
 """
 
 from __future__ import annotations
@@ -348,6 +351,53 @@ def store_rows(path: Path, search: CanarySearch) -> list[Hit]:
     return hits
 
 
+def delivered(run: Run, search: CanarySearch) -> list[Hit]:
+    """Every län's report (HTML and PDF) and national overview of the second snapshot's
+    week, and the alerts of both snapshots, sent by the delivery to a real SMTP server;
+    what it received is searched."""
+    from datetime import datetime
+
+    from crawler.commands.report import write_reports
+    from crawler.delivery.send import deliver_due, queue_alerts, queue_reports
+    from crawler.protection import protection_for
+    from crawler.report.lan import COUNTIES
+    from crawler.report.weeks import week_of
+    from tests.smtp_server import smtp_server
+
+    with smtp_server() as server:
+        data = yaml.safe_load(run.config.read_text())
+        data["delivery"] = {
+            "enabled": True, "sender": "adcensus@region.example.se",
+            "smtp": {"host": "127.0.0.1", "port": server.port, "security": "none"},
+            "lan": {c.iso: [f"lan{c.code}@region.example.se"] for c in COUNTIES},
+            "national": ["nationell@myndighet.example.se"]}
+        run.config.write_text(yaml.safe_dump(data))
+        loaded = load_config(run.config)
+        with open_store(loaded.store_url) as store:
+            runs = store.runs()
+            week = week_of(datetime.fromisoformat(runs[-1].started_at))
+            write_reports(store, list(COUNTIES), week, protection_for(loaded),
+                          loaded.reports_dir, "/usr/bin/chromium")
+        now = datetime.fromisoformat(runs[-1].started_at)
+        queue_reports(loaded, week, now)
+        for record in runs:
+            queue_alerts(loaded, record.snapshot_id, now)
+        tried = deliver_due(loaded, lambda: now)
+        assert tried and all(d.state == "sent" for d in tried), tried
+        received = server.received
+    assert len(received) == len(tried) >= 22, "every län and the national overview"
+    assert any(r.message.get_content_type() == "multipart/mixed" for r in received)
+    hits: list[Hit] = []
+    for n, got in enumerate(received):
+        where = f"e-mail {n} ({got.message['Subject']})"
+        hits += search.search(got.raw, where)
+        for part in got.message.walk():
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                hits += search.search(payload, f"{where}, part {part.get_content_type()}")
+    return hits
+
+
 def assert_no_hits(hits: list[Hit]) -> None:
     assert not hits, "canaries found:\n" + "\n".join(
         f"  {h.where} [{h.encoding}]: {h.canary}" for h in hits[:40])
@@ -361,7 +411,8 @@ def test_no_canary_reaches_any_sink_with_sqlite(tmp_path: Path) -> None:
     search = CanarySearch(run.canaries)
     # the search works on this run's own material: the market serves the canaries
     assert len(search.tokens) > 1000 and len(search.phones) > 50
-    hits = sinks(run, search)
+    hits = delivered(run, search)  # first: the reports it writes are searched as files too
+    hits += sinks(run, search)
     hits += store_rows(run.data / "store.sqlite", search)
     assert_no_hits(hits)
 

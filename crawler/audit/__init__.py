@@ -1,7 +1,7 @@
 """`adcensus audit`: check, without trusting the code that wrote it, that adcensus keeps
 only aggregated indicators (docs/PRIVACY.md, "The privacy model").
 
-Six checks, each pass or fail:
+Seven checks, each pass or fail:
 
 - ``store-schema``: every table or index and field the store holds belongs to one of the
   three record types (Indicator, RunRecord, Fingerprint), with the type the code gives it;
@@ -13,7 +13,8 @@ Six checks, each pass or fail:
   owner-only, and nothing else is in the key directory;
 - ``files``: no file under the data and log directories holds content (reports and
   exports under ``<data_dir>/reports`` and ``/exports`` are read as prose by design);
-- ``temporary``: no snapshot or browser temporary directory was left behind.
+- ``temporary``: no snapshot or browser temporary directory was left behind;
+- ``deliveries``: the e-mail delivery records hold no content (crawler/audit/deliveries.py).
 
 The audit reads; it writes nothing and deletes nothing (`adcensus keys retire` does).
 """
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from crawler import __version__
 from crawler.audit.content import KINDS, Findings, scan_text
+from crawler.audit.deliveries import deliveries_check, delivery_strings
 from crawler.audit.files import scan_files, temp_leftovers
 from crawler.audit.report import AuditReport, Check
 from crawler.audit.windows import ENDED, MISSING_KEY, ORPHAN, STALE, Window, windows
@@ -64,6 +66,7 @@ def run_audit(loaded: LoadedConfig, *, now: datetime | None = None,
     files_check, scanned = _files_check(loaded, inspection, allowed, list(extra_paths))
     checks.append(files_check)
     checks.append(_temp_check(temp_roots, running))
+    checks.append(deliveries_check(loaded, allowed))
     return AuditReport(
         audited_at=now.astimezone(UTC).isoformat(timespec="seconds"),
         version=__version__,
@@ -82,6 +85,7 @@ def configured_strings(loaded: LoadedConfig) -> list[str]:
     the user agent (often with a contact address), the base URL, the start URLs."""
     out = [loaded.config.crawl.user_agent, loaded.config.sites.base_url or ""]
     out += re.findall(r"\S+@\S+|\S+://\S+", loaded.config.crawl.user_agent)
+    out += delivery_strings(loaded)  # the coordinators' addresses (delivery:)
     for site in loaded.sites:
         try:
             out += site.resolved_start_urls(loaded.config.sites.base_url)

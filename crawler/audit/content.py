@@ -30,6 +30,18 @@ _PROSE = re.compile(r"[^\W\d_]+(?:[ \t,.;:!?'\"()&-]+[^\W\d_]+)*")
 _WORD = re.compile(r"[^\W\d_]+")
 PROSE_WORDS = 20  # our own messages stay well under it; an ad's text does not
 MIN_PHONE_DIGITS = 7
+# a chart's axis as a PDF's text gives it: "0 20 40 60", evenly spaced from zero, which
+# libphonenumber takes for a number ("020-40 60"); no stated number is written so
+_TICKS = re.compile(r"(?<!\S)0(?: \d{1,6}){2,}(?!\S)")
+
+
+def _axis_ticks(text: str) -> str:
+    def blank(match: re.Match[str]) -> str:
+        values = [int(v) for v in match.group().split()]
+        steps = {b - a for a, b in zip(values, values[1:])}
+        return " " * len(match.group()) if len(steps) == 1 and steps.pop() > 0 else match.group()
+
+    return _TICKS.sub(blank, text)
 
 
 @dataclass
@@ -90,7 +102,7 @@ def scan_text(text: str, kinds: Iterable[str] = KINDS, allowed: Iterable[str] = 
                 if match.group(1).rstrip("/.,;:)]>'\"") not in ("", "/…", "/..."):
                     found.add(URL, number, part)
         if PHONE in kinds and len(_DIGITS.findall(line)) >= MIN_PHONE_DIGITS:
-            for match in PhoneNumberMatcher(line, "SE", leniency=Leniency.VALID):
+            for match in PhoneNumberMatcher(_axis_ticks(line), "SE", leniency=Leniency.VALID):
                 # a stated number starts with a trunk or international prefix; without
                 # one, digit runs (dates, counts, ports) are too easily taken for one
                 if match.raw_string.lstrip("(").startswith(("0", "+")):

@@ -27,11 +27,17 @@ def add(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--config", type=Path, default=Path("adcensus.yaml"))
     parser.add_argument("--out", type=Path, help="directory to write into")
     parser.add_argument("--no-pdf", action="store_true", help="write the HTML only (no browser)")
+    parser.add_argument("--send", action="store_true",
+                        help="then e-mail each report to its län's recipients (delivery: in "
+                        "adcensus.yaml), once per län and week; exit 1 if one did not go out")
+    parser.add_argument("--to", metavar="ADDRESS",
+                        help="with --send: a test, to this one address only")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from crawler.config import load_config
+    from crawler.errors import AdcensusError
     from crawler.protection import protection_for
     from crawler.report import lan
     from crawler.report.weeks import last_complete_week, parse_week
@@ -44,10 +50,16 @@ def run(args: argparse.Namespace) -> int:
     counties = list(lan.COUNTIES) if args.all_lan else [lan.resolve(args.lan)]
     protection = protection_for(loaded)
     out = args.out or loaded.reports_dir
+    if (args.send or args.to) and out.resolve() != loaded.reports_dir:
+        raise AdcensusError("--send sends what the reports directory holds: leave out --out")
     with open_store(loaded.store_url) as store:
         written = write_reports(store, counties, week, protection, out,
                                 None if args.no_pdf else loaded.browser_executable(),
                                 pdf=not args.no_pdf)
     for path in written:
         print(path)
+    if args.send or args.to:
+        from crawler.delivery.by_hand import send_by_hand
+
+        return send_by_hand(loaded, counties, week, args.to)
     return 0
