@@ -8,9 +8,14 @@ the default threshold in crawler/consolidate/near.py is chosen from this table.
 
 from __future__ import annotations
 
-from crawler.consolidate import NearDuplicateSettings, consolidate
-from crawler.demo_market.generator import generate
-from tests.scoring import listings_at, score
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/ holds the oracles
+
+from crawler.consolidate import NearDuplicateSettings, consolidate  # noqa: E402
+from crawler.demo_market.generator import generate  # noqa: E402
+from tests.scoring import listings_at, score  # noqa: E402
 
 THRESHOLDS = (70, 75, 80, 85, 88, 90, 92, 94, 96, 98, 100)
 KEY = b"k" * 32

@@ -72,7 +72,7 @@ class ConsolidationSection(Section):
 
     near_duplicate_threshold: float = Field(default=90.0, ge=50.0, le=100.0)
     lsh_threshold: float = Field(default=0.4, gt=0.0, lt=1.0)
-    num_perm: int = Field(default=64, ge=16, le=512)
+    num_perm: int = Field(default=96, ge=16, le=512)
     min_words: int = Field(default=5, ge=1, le=100)
 
 

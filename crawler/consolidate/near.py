@@ -5,6 +5,13 @@ pairs whose word-shingle sets are likely similar, and rapidfuzz scores just thos
 (``cpdist``: one vectorised call, no similarity matrix). ``token_sort_ratio`` ignores
 word order, so a reposted ad with its sentences reordered still scores 100, while an
 edited word or two costs a few points.
+
+The candidates must be what the verification would accept, so the shingles are taken
+over the words in sorted order, as ``token_sort_ratio`` compares them: a sentence moved
+changes no shingle (over the text's own order it changed those across every moved
+boundary, and such reposts, scoring 100, were lost), an edited word changes two.
+Measured against every pair at or above the threshold (benchmarks/recall_candidates.py,
+docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -24,8 +31,8 @@ class NearDuplicateSettings:
     # chosen from the measured precision/recall curve (docs/BENCHMARKS.md)
     threshold: float = 90.0  # token_sort_ratio, 0-100
     lsh_threshold: float = 0.4  # estimated Jaccard of shingle sets for a candidate pair
-    num_perm: int = 64
-    shingle_words: int = 3
+    num_perm: int = 96
+    shingle_words: int = 2  # over the sorted words
     min_words: int = 5  # shorter texts are never called near-duplicates
     seed: int = 1
     # a band bucket larger than this is mostly texts that share a site's template, not one
@@ -57,7 +64,8 @@ def candidate_pairs(texts: Sequence[str], settings: NearDuplicateSettings) -> se
             pairs.add((j, i))
         else:
             unique_positions.append(i)
-    sets = [shingles(texts[i], settings.shingle_words) for i in unique_positions]
+    sets = [shingles(" ".join(sorted(texts[i].split())), settings.shingle_words)
+            for i in unique_positions]
     keep = [(i, s) for i, s in zip(unique_positions, sets) if s]
     if len(keep) < 2:
         return pairs
