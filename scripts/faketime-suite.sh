@@ -34,6 +34,9 @@
 #   deadline, upstream issue 390); without, time.sleep fails with OSError [Errno 22]
 #   (clock_nanosleep's absolute monotonic deadline gets the offset taken off, issue 426).
 #   0.9.11 fixes both.
+# * File times are faked too (libfaketime's stat), as files written now carry the fake
+#   date on such a machine. That makes Python's imports about 3x slower (every stat goes
+#   through the preload): expect the run to take longer than a plain one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
