@@ -87,7 +87,9 @@ def once(text: str, timezone: ZoneInfo, now: datetime | None = None) -> When:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone)
     now = now or datetime.now(timezone)
-    if moment <= now:
+    # as instants: aware times in one zone compare by their wall clocks, fold ignored, and
+    # in the hour that runs twice a past 02:20 (summer time) is "after" 02:10 (winter time)
+    if moment.timestamp() <= now.timestamp():
         shown = now.astimezone(timezone).strftime("%Y-%m-%d %H:%M")
         raise ScheduleError(f"--at {text!r} is in the past (now {shown} {timezone.key}): "
                             "a one-off run needs a future time")

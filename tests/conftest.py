@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,24 @@ def write_config(directory: Path, base_url: str, **crawl: object) -> Path:
     path = directory / "adcensus.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
+
+
+_HELD: list[socket.socket] = []
+
+
+def refused_port() -> int:
+    """A port on 127.0.0.1 that refuses connections for the rest of the session: bound and
+    never listened on, so no other process (another test run on the machine) can start
+    listening there, as it could on a port probed and closed again."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD.append(sock)
+    return sock.getsockname()[1]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    while _HELD:
+        _HELD.pop().close()
 
 
 # -- Elasticsearch --------------------------------------------------------------------

@@ -40,10 +40,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class PortTaken(RuntimeError):
+    pass
+
+
 class LocalElasticsearch:
     def __init__(self, data_dir: Path, port: int | None = None) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
+        self._port_chosen = port is None  # may move if another process takes it first
+        self._answered = False
         self.process: subprocess.Popen[bytes] | None = None
         self.log = data_dir.parent / f"{data_dir.name}.log"
 
@@ -52,10 +58,25 @@ class LocalElasticsearch:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> LocalElasticsearch:
+        # the port was free when probed, but another process on the machine (another test
+        # run) may bind it before noida-db does, which then exits: take another free port
+        # (only before it first answered: a restart keeps its port)
+        attempts = 4 if self._port_chosen and not self._answered else 1
+        for attempt in range(attempts):
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                if attempt == attempts - 1:
+                    raise
+                self.port = free_port()
+        raise AssertionError("unreachable")
+
+    def _start(self, timeout: float) -> LocalElasticsearch:
         path = binary()
         if path is None:
             raise RuntimeError("noida-db is not installed (pip install -e '.[test]')")
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        logged = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [str(path), "start", "--only", "elasticsearch", "--host", "127.0.0.1",
@@ -65,9 +86,13 @@ class LocalElasticsearch:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"noida-db exited with {self.process.returncode}: "
-                                   f"{self.log.read_text(errors='replace')[-2000:]}")
-            if self.answers():
+                said = self.log.read_bytes()[logged:].decode(errors="replace")
+                self.process = None
+                if f"port {self.port} is already in use" in said:
+                    raise PortTaken(said)
+                raise RuntimeError(f"noida-db exited: {said[-2000:]}")
+            if self.answers() and self.process.poll() is None:
+                self._answered = True
                 return self
             time.sleep(0.05)
         self.stop()

@@ -20,7 +20,6 @@ import binascii
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -43,7 +42,7 @@ from crawler.demo_market.server import MarketServer
 from crawler.sites import load_sites
 from crawler.store import open_store
 from tests.canaries import MARKER, Canaries, planted_market
-from tests.conftest import SITES, write_config
+from tests.conftest import SITES, refused_port, write_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -162,10 +161,6 @@ def test_the_search_finds_every_encoding() -> None:
 
 # -- running --------------------------------------------------------------------------------
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def canary_config(base: Path, market: Market, market_url: str, store: str | None = None) -> Path:
@@ -178,7 +173,7 @@ def canary_config(base: Path, market: Market, market_url: str, store: str | None
     shutil.copytree(SITES, sites)
     unreachable = yaml.safe_load((SITES / "annonstavlan.yaml").read_text())
     unreachable["name"] = "borta"
-    unreachable["start_urls"] = [f"http://127.0.0.1:{closed_port()}/"]
+    unreachable["start_urls"] = [f"http://127.0.0.1:{refused_port()}/"]
     (sites / "borta.yaml").write_text(yaml.safe_dump(unreachable))
     broken = yaml.safe_load((SITES / "annonstavlan.yaml").read_text())
     hit = next(h for h in market.live_hits("annonstavlan")

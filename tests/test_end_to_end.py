@@ -5,7 +5,6 @@ counts compared with the generator's own ground truth."""
 from __future__ import annotations
 
 import shutil
-import socket
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from crawler.demo_market.truth import compute_truth
 from crawler.sites import load_sites
 from crawler.store import open_store
 from scheduler.runner import run_snapshot
-from tests.conftest import SITES, write_config
+from tests.conftest import SITES, refused_port, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -110,10 +109,6 @@ def test_javascript_sites_yield_nothing_without_the_browser(
         assert rows[site, "unique", "count", "total", "total"] == truth.unique[site], site
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_an_unreachable_site_is_recorded_and_the_others_complete(
@@ -123,7 +118,7 @@ def test_an_unreachable_site_is_recorded_and_the_others_complete(
     shutil.copytree(SITES, sites)
     unreachable = yaml.safe_load((SITES / "annonstavlan.yaml").read_text())
     unreachable["name"] = "borta"
-    unreachable["start_urls"] = [f"http://127.0.0.1:{closed_port()}/"]
+    unreachable["start_urls"] = [f"http://127.0.0.1:{refused_port()}/"]
     (sites / "borta.yaml").write_text(yaml.safe_dump(unreachable))
     config = write_config(tmp_path, server.url)
     data = yaml.safe_load(config.read_text())

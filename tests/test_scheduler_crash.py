@@ -71,18 +71,26 @@ def test_a_snapshot_killed_mid_crawl_leaves_nothing_and_the_next_one_is_right(
                                str(config)], stderr=subprocess.PIPE, text=True, cwd=REPO)
     assert victim.stderr is not None
     progress: list[int] = []
+    said: list[str] = []  # what the victim logged, shown when it did not get far enough
 
     def read_progress() -> None:
         for line in victim.stderr:  # type: ignore[union-attr]
+            said.append(line)
             found = PAGES.search(line)
             if found:
                 progress.append(int(found[1]))
 
     reader = threading.Thread(target=read_progress, daemon=True)
     reader.start()
-    running = wait_for("a running run record", lambda: [r for r in runs(config)
-                                                        if r.status == "running"], timeout=60)
-    wait_for("pages fetched", lambda: progress and progress[-1] >= 10, timeout=60)
+    # generous bounds: on a loaded machine the process alone took over 60 s to start
+    try:
+        running = wait_for("a running run record", lambda: [r for r in runs(config)
+                                                            if r.status == "running"], timeout=180)
+        wait_for("pages fetched", lambda: progress and progress[-1] >= 10, timeout=180)
+    except AssertionError as failed:
+        victim.kill()  # not left crawling on into the next tests, nor found by their gc
+        victim.wait(timeout=30)
+        raise AssertionError(f"{failed}; the victim said:\n{''.join(said[-40:])}") from None
     tree = [victim.pid, *descendants(victim.pid)]
     os.kill(victim.pid, signal.SIGKILL)
     assert victim.wait(timeout=30) == -signal.SIGKILL

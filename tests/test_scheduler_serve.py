@@ -5,7 +5,7 @@ records why."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,10 @@ def market_url() -> Iterator[str]:
 
 
 def one_off(config: Path, seconds: float) -> None:
-    at = (datetime.now(STOCKHOLM) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+    # added in UTC and given with its offset: Stockholm's wall clock plus 5 s is an hour
+    # off at 02:59:58 summer time, and a bare 02:10 is ambiguous in the hour that repeats
+    at = (datetime.now(UTC) + timedelta(seconds=seconds)).astimezone(STOCKHOLM)
+    at = at.isoformat(timespec="seconds")
     assert main(["schedule", "add", "--at", at, "--id", "due", "--config", str(config)]) == 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -84,6 +84,17 @@ def test_one_off_in_the_future_and_refused_in_the_past() -> None:
         triggers.once("2020-08-15T03:00", STOCKHOLM, now=NOW)
     with pytest.raises(ScheduleError, match="not a date and time"):
         triggers.once("next tuesday", STOCKHOLM, now=NOW)
+
+
+def test_a_one_off_in_the_hour_that_runs_twice_is_compared_as_an_instant() -> None:
+    # 02:10 the second time (winter time, 01:10 UTC): 02:20 without an offset is summer
+    # time, 00:20 UTC, past; with the winter offset it is ten minutes ahead
+    now = datetime(2026, 10, 25, 2, 10, tzinfo=STOCKHOLM, fold=1)
+    with pytest.raises(ScheduleError, match="is in the past"):
+        triggers.once("2026-10-25T02:20", STOCKHOLM, now=now)
+    when = triggers.once("2026-10-25T02:20+01:00", STOCKHOLM, now=now)
+    fires_at = when.trigger.get_next_fire_time(None, now)
+    assert fires_at.astimezone(UTC) == datetime(2026, 10, 25, 1, 20, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("call", "message"), [

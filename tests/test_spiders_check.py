@@ -18,7 +18,7 @@ from tests.conftest import SITES, write_config
 def check(config: Path, name: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "crawler.cli", "sites", "check", name,
                            "--config", str(config), "--pages", "8"],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=300)  # a bound: over 120 s under load
 
 
 def test_fill_rates_without_content(tmp_path: Path) -> None:

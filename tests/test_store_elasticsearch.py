@@ -19,6 +19,7 @@ from crawler.records import Fingerprint, Indicator, RunRecord, SiteRun
 from crawler.store import StoreError, es_indices
 from crawler.store.base import STORED_AS
 from crawler.store.elasticsearch import ElasticsearchStore
+from tests.conftest import refused_port
 from tests.elasticsearch_server import LocalElasticsearch
 from tests.store_backends import ElasticsearchBackend
 
@@ -245,7 +246,7 @@ PASSWORD = "pa55-w0rd-that-must-not-show"
 
 
 def test_repr_and_errors_never_show_the_api_key() -> None:
-    store = ElasticsearchStore(f"elasticsearch://127.0.0.1:{_closed_port()}",
+    store = ElasticsearchStore(f"elasticsearch://127.0.0.1:{refused_port()}",
                                env={"ADCENSUS_ES_API_KEY": API_KEY}, max_retries=0,
                                request_timeout=2)
     assert API_KEY not in repr(store) and API_KEY not in str(store)
@@ -280,7 +281,3 @@ def test_password_in_url_never_shows(elasticsearch_url: str,
     store.close()
 
 
-def _closed_port() -> int:
-    from tests.elasticsearch_server import free_port
-
-    return free_port()  # nothing listens there once the probe socket is closed
