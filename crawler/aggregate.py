@@ -69,6 +69,8 @@ def categories(profile: Profile, breakdown: str) -> tuple[str, ...]:
         return (profile.kind,)
     if breakdown == Breakdown.LANGUAGE:
         return profile.languages  # several per listing: shares may add up past 100 %
+    if breakdown == Breakdown.UNDER_18_LOCALITY:
+        return (profile.locality,) if profile.under_18 else ()
     if breakdown == Breakdown.GENDER_DETAIL:
         # a second level under "trans": only listings that state a sub-label count here
         return (profile.gender_detail,) if profile.gender_detail else ()

@@ -35,7 +35,7 @@ from crawler.normalise.person import UNDER_18
 from crawler.ptable import DEFAULT_PARAMETERS, PTable, PTableParameters
 from crawler.record_keys import named_cell_key
 from crawler.records import CellId, Indicator
-from crawler.vocabulary import CellState
+from crawler.vocabulary import Breakdown, CellState
 
 AGE_BAND = "age_band"
 
@@ -124,7 +124,8 @@ class Flag:
 
 def is_under_18(indicator: Indicator) -> bool:
     """A count of listings that stated an age under 18: published as a flag."""
-    return indicator.breakdown == AGE_BAND and indicator.category == UNDER_18
+    return ((indicator.breakdown == AGE_BAND and indicator.category == UNDER_18)
+            or indicator.breakdown == Breakdown.UNDER_18_LOCALITY)
 
 
 def flag(indicators: Iterable[Indicator]) -> Flag:

@@ -89,16 +89,23 @@ class Breakdown(StrEnum):
     ORIENTATION = "orientation"
     NATIONALITY = "nationality"
     ETHNICITY = "ethnicity"
+    # the localities of the listings that stated an age under 18, per scope (so per site):
+    # what a same-day alert names; an exact flag, kept for the alert and shown nowhere else
+    UNDER_18_LOCALITY = "under_18_locality"
     REACH = "reach"  # advertisers only: in how many localities
 
 
 BREAKDOWNS = tuple(Breakdown)
 # the breakdowns every level is counted by (reach only applies to advertisers)
 UNIT_BREAKDOWNS = tuple(b for b in Breakdown if b is not Breakdown.REACH)
-# a listing states several languages, and only a trans listing may state a detail: these
-# two do not divide the units, so their categories need not add up to the total
-NOT_PARTITIONS = frozenset({Breakdown.LANGUAGE, Breakdown.GENDER_DETAIL})
+# a listing states several languages, only a trans listing may state a detail, and only
+# a listing stating an age under 18 has an under-18 locality: these do not divide the
+# units, so their categories need not add up to the total
+NOT_PARTITIONS = frozenset({Breakdown.LANGUAGE, Breakdown.GENDER_DETAIL,
+                            Breakdown.UNDER_18_LOCALITY})
 PARTITIONS = tuple(b for b in BREAKDOWNS if b not in NOT_PARTITIONS)
+# kept in the store for the delivery's alerts only: no output for people shows them
+INTERNAL_BREAKDOWNS = frozenset({Breakdown.UNDER_18_LOCALITY})
 # the category of the total row
 TOTAL = Breakdown.TOTAL.value
 

@@ -107,3 +107,14 @@ def test_gone_per_county_is_what_was_there_and_is_not_still() -> None:
     assert rows["county:SE-M", "unique", "still_vs_baseline", "total", "total"] == 1
     assert rows["county:SE-M", "unique", "gone_vs_baseline", "total", "total"] == 3
     assert rows["county:SE-O", "unique", "gone_vs_baseline", "total", "total"] == 2
+
+
+def test_the_ort_of_a_stated_age_under_18_is_kept_per_scope_for_the_alert() -> None:
+    young = Profile("a", "ad_board", "Lund", ("sv",), "woman", "under-18", county="SE-M",
+                    under_18=True)
+    rows = table(aggregate("s", "t", [*both("unique", young), *both("unique", p())], ["a"]))
+    found = {k: v for k, v in rows.items() if k[3] == "under_18_locality"}
+    # the site's scope gives (site, ort), the län's its orter; an adult listing gives none
+    assert found == {("a", "unique", "count", "under_18_locality", "Lund"): 1,
+                     ("all", "unique", "count", "under_18_locality", "Lund"): 1,
+                     ("county:SE-M", "unique", "count", "under_18_locality", "Lund"): 1}

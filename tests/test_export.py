@@ -33,7 +33,7 @@ from crawler.record_keys import named_cell_key
 from crawler.records import SCOPE_ALL, Indicator, RunRecord, SiteRun
 from crawler.snapshot import Snapshot
 from crawler.store import open_store
-from crawler.vocabulary import LEVELS, MEASURES, CellState
+from crawler.vocabulary import INTERNAL_BREAKDOWNS, LEVELS, MEASURES, Breakdown, CellState
 from tests.conftest import SITES
 from tests.store_backends import ElasticsearchBackend
 
@@ -147,8 +147,13 @@ def no_record_key_in_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[No
 
 
 def stored(store_dir: Path) -> tuple[list[RunRecord], list[Indicator]]:
+    """The runs and what an export publishes: every stored count but the alerts' own."""
     with open_store(f"sqlite:///{store_dir / 'store.sqlite'}") as store:
-        return store.runs(), store.indicators()
+        return store.runs(), shown_anywhere(store.indicators())
+
+
+def shown_anywhere(indicators: list[Indicator]) -> list[Indicator]:
+    return [i for i in indicators if i.breakdown not in INTERNAL_BREAKDOWNS]
 
 
 def protection_of(store_dir: Path) -> Protection:
@@ -228,6 +233,10 @@ def test_csv_publishes_every_stored_count_with_the_cell_key_method(exported: Pat
     flags = df[df.protection == CellState.FLAG]
     assert set(flags.breakdown) == {"age_band"} and set(flags.category) == {UNDER_18}
     assert set(flags.shown) == {"present"}  # a category not seen has no row: none stated
+    # the ort of a stated age under 18 is stored for the same-day alert, never exported
+    with open_store(f"sqlite:///{store_dir / 'store.sqlite'}") as store:
+        assert store.indicators(breakdown=Breakdown.UNDER_18_LOCALITY)
+    assert not set(df.breakdown) & INTERNAL_BREAKDOWNS
     visible = [r for r in stored(store_dir)[0] if r.status != "failed"]
     expected = {(run.snapshot_id, site) for run, (_, sites) in zip(visible, SNAPSHOTS)
                 for site, numbers in sites.items() if numbers is not None and MINOR in numbers}
@@ -519,7 +528,7 @@ def test_an_elasticsearch_store_exports_alike(elasticsearch_url: str, tmp_path: 
         take(backend.url, tmp_path / "keys", *SNAPSHOTS[0])
         with backend.open() as store:
             result = export_to(store, Request(out=tmp_path / "e"), protection, sites=KINDS)
-            truth = {i.cell_id: i for i in store.indicators()}
+            truth = {i.cell_id: i for i in shown_anywhere(store.indicators())}
     finally:
         backend.cleanup()
     assert result.snapshots == 1 and result.indicator_rows == len(truth)
@@ -675,7 +684,7 @@ def test_export_of_a_real_demo_crawl(tmp_path: Path) -> None:
     assert out.is_dir() and not list(Path.cwd().glob("adcensus-export-2026-03-02-*"))
     df = pd.read_parquet(out / "indicators.parquet", dtype_backend="numpy_nullable")
     with open_store(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
-        truth = {i.cell_id: i for i in store.indicators()}
+        truth = {i.cell_id: i for i in shown_anywhere(store.indicators())}
     assert len(df) == len(truth) and df.snapshot_id.nunique() == 2
     assert list(dict.fromkeys(df.taken_at.dt.date.astype(str))) == ["2026-03-02", "2026-03-09"]
     protection = Protection(secret=KeyRing(tmp_path / "keys", env={}).record_secret())

@@ -1,10 +1,10 @@
-"""Which län a snapshot found a stated age under 18 in, and on which sites.
+"""Which län a snapshot found a stated age under 18 in, on which site and in which ort.
 
-What the store has: the under-18 age band per scope, where a scope is one site (the
-whole country) or one län (every site). Nothing crosses län, site and age, and nothing
-holds ages per ort. So an alert can say exactly that the län had one, and name as its
-site the sites that both had listings in the län and a stated age under 18 somewhere:
-one such site is certain; several are "one or more of" them. The ort cannot be named.
+The snapshot stores, per scope, the localities of the listings that stated an age under
+18 (the ``under_18_locality`` breakdown, an exact flag kept for these alerts and shown by
+no other output): a site's scope gives its (site, ort) pairs, a län's scope the orter in
+that län. A listing whose ort is not known is still found in its län when the län is
+known (its ort then reads "okänd ort").
 
 Only flags are read: present or not, as the report shows them (crawler/protection.py,
 ``Flag``); no count leaves this module.
@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crawler.protection import is_under_18
-from crawler.records import COUNTY_PREFIX, is_site_scope
+from crawler.records import is_site_scope
 from crawler.report.lan import COUNTIES, County
 from crawler.store.base import Store
+from crawler.vocabulary import Breakdown
 
 _BY_SCOPE = {c.scope: c for c in COUNTIES}
 
@@ -25,30 +26,32 @@ _BY_SCOPE = {c.scope: c for c in COUNTIES}
 @dataclass(frozen=True)
 class Finding:
     county: County
-    sites: tuple[str, ...]  # the candidate sites, sorted
+    places: tuple[tuple[str, str], ...]  # (site, ort), sorted; the ort may be UNKNOWN
 
     @property
-    def certain(self) -> bool:
-        return len(self.sites) == 1
+    def sites(self) -> tuple[str, ...]:
+        return tuple(sorted({site for site, _ in self.places}))
 
 
 def under_18(store: Store, snapshot_id: str) -> list[Finding]:
     """The län where ``snapshot_id`` found a listing stating an age under 18 (none for
     a snapshot that is not complete or partial: the store shows only those)."""
-    ages = store.indicators(snapshot_id=snapshot_id, level="unique", measure="count",
-                            breakdown="age_band")
-    flagged = {i.scope for i in ages if is_under_18(i) and i.value > 0}
-    counties = sorted((_BY_SCOPE[s] for s in flagged if s in _BY_SCOPE), key=lambda c: c.code)
-    if not counties:
-        return []
-    sites_flagged = {s for s in flagged if is_site_scope(s)}
-    present: dict[str, set[str]] = {}
-    for i in store.indicators(snapshot_id=snapshot_id, level="unique", measure="count",
-                              breakdown="site"):
-        if i.scope.startswith(COUNTY_PREFIX) and i.value > 0:
-            present.setdefault(i.scope, set()).add(i.category)
-    return [Finding(c, tuple(sorted(sites_flagged & present.get(c.scope, set()))))
-            for c in counties]
+    found = [i for i in store.indicators(snapshot_id=snapshot_id, level="unique",
+                                         measure="count",
+                                         breakdown=Breakdown.UNDER_18_LOCALITY)
+             if is_under_18(i) and i.value > 0]
+    by_county: dict[str, set[str]] = {}
+    for i in found:
+        if i.scope in _BY_SCOPE:
+            by_county.setdefault(i.scope, set()).add(i.category)
+    by_site = [(i.scope, i.category) for i in found if is_site_scope(i.scope)]
+    findings = []
+    for scope, orter in by_county.items():
+        # an ort names one place, so a site's ort lies in the län whose scope holds it;
+        # "unknown" is in every län it was counted in, and pairs with every such site
+        places = tuple(sorted((site, ort) for site, ort in by_site if ort in orter))
+        findings.append(Finding(_BY_SCOPE[scope], places))
+    return sorted(findings, key=lambda f: f.county.code)
 
 
 def find(store: Store, snapshot_id: str, county: str) -> Finding | None:

@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from html.parser import HTMLParser
 
+from crawler.normalise.geography import UNKNOWN as UNKNOWN_ORT
 from crawler.report import swedish
 from crawler.report.weeks import Week
 
@@ -75,35 +76,37 @@ def weekly(message: EmailMessage, html: str, pdf: bytes | None, pdf_name: str) -
     return message
 
 
-def alert(message: EmailMessage, county_name: str, sites: Sequence[str], certain: bool,
+def alert(message: EmailMessage, county_name: str, places: Sequence[tuple[str, str]],
           taken: datetime, tz: str, snapshot_id: str) -> EmailMessage:
-    message.set_content(alert_text(county_name, sites, certain, taken, tz, snapshot_id),
+    message.set_content(alert_text(county_name, places, taken, tz, snapshot_id),
                         subtype="plain", charset="utf-8")
     message["Content-Language"] = "sv"
     return message
 
 
-def alert_text(county_name: str, sites: Sequence[str], certain: bool, taken: datetime,
+def alert_text(county_name: str, places: Sequence[tuple[str, str]], taken: datetime,
                tz: str, snapshot_id: str) -> str:
+    """``places``: (site, ort) pairs; an ort of "unknown" is a listing that named the län
+    but no ort, and its site may also have had such a listing in another län."""
     from zoneinfo import ZoneInfo
 
     local = taken.astimezone(ZoneInfo(tz))
     when = f"{swedish.day(local.date())} kl. {local:%H:%M}"
-    if not sites:
-        where = ("Sajt: kan inte anges (ingen sajt hade både annonser i länet och en "
-                 "uppgiven ålder under 18 år i denna ögonblicksbild).")
-    elif certain:
-        where = f"Sajt: {sites[0]}"
-    else:
-        where = ("Sajt: en eller flera av " + ", ".join(sites) + " (sajterna som både har "
-                 "annonser i länet och där någon annons uppgav en ålder under 18 år).")
+    known = [f"  {site} – {ort}" for site, ort in places if ort != UNKNOWN_ORT]
+    unknown = sorted({site for site, ort in places if ort == UNKNOWN_ORT})
+    where = ["Sajt och ort:", *known] if known else []
+    if unknown:
+        where.append("Utan angiven ort (annonsen angav länet men ingen ort; sajten kan "
+                     "också ha haft en sådan annons i ett annat län): " + ", ".join(unknown))
+    if not places:
+        where = ["Sajt och ort: kan inte anges (ingen sajt hade en sådan annons med känd "
+                 "ort i länet i denna ögonblicksbild)."]
     return "\n".join([
         f"Ögonblicksbilden som togs {when} fann minst en annons i {county_name} som "
         "uppgav en ålder under 18 år.",
         "",
         f"Län: {county_name}",
-        where,
-        "Ort: kan inte anges. Lagret räknar åldrar per län och per sajt, inte per ort.",
+        *where,
         "",
         "Uppgiften är exakt: den visas som finns/finns inte, aldrig som ett antal. "
         "Annonsens text, adress och kontaktuppgifter sparas aldrig och kan inte "
@@ -112,6 +115,7 @@ def alert_text(county_name: str, sites: Sequence[str], certain: bool, taken: dat
         f"Ögonblicksbild: {snapshot_id}",
         "Detta meddelande skickas en gång per ögonblicksbild och län av adcensus.",
     ]) + "\n"
+
 
 
 class _Text(HTMLParser):

@@ -175,8 +175,7 @@ def _alert(loaded: LoadedConfig, delivery: Delivery, recipients: list[str], now:
     subject = message.alert_subject(finding.county.name, taken, tz)
     mail = message.envelope(subject, section.sender or "", section.sender_name, recipients,
                             now, msg_id)
-    return message.alert(mail, finding.county.name, finding.sites, finding.certain, taken, tz,
-                         delivery.period)
+    return message.alert(mail, finding.county.name, finding.places, taken, tz, delivery.period)
 
 
 def _overview_html(loaded: LoadedConfig, week: Week) -> str:

@@ -20,7 +20,7 @@ from crawler.files import staging
 from crawler.protection import Protection, Shown
 from crawler.records import CellId, Indicator, RunRecord
 from crawler.store.base import Store
-from crawler.vocabulary import VISIBLE
+from crawler.vocabulary import INTERNAL_BREAKDOWNS, VISIBLE
 
 
 class ExportError(AdcensusError):
@@ -75,7 +75,8 @@ def export(store: Store, request: Request, protection: Protection,
         shown: dict[CellId, Shown] = {}
         if run.status in VISIBLE:
             done += 1
-            found = store.indicators(snapshot_id=run.snapshot_id)
+            found = [i for i in store.indicators(snapshot_id=run.snapshot_id)
+                     if i.breakdown not in INTERNAL_BREAKDOWNS]  # the alerts' only
             by_key = {i.cell_id: i for i in found}
             shown = protection.shown(found)
             indicator_rows(indicators, run, found, shown)
