@@ -124,3 +124,27 @@ def test_each_word_of_the_domain_is_defined_once() -> None:
                        "crawler.vocabulary: LEVELS", "crawler.vocabulary: MEASURES",
                        "crawler.vocabulary: PARTITIONS", "crawler.vocabulary: SITE_KINDS",
                        "crawler.vocabulary: VISIBLE"]
+
+
+def test_every_import_of_a_project_name_resolves() -> None:
+    """An import inside a function runs only when the function does: a name moved to
+    another module must not leave one behind that fails on the day it runs."""
+    import importlib
+
+    roots = (*PACKAGES, "tests", "benchmarks")
+    missing = []
+    for root in roots:
+        for path in sorted((REPO / root).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                        and node.module.split(".")[0] in (*PACKAGES, "tests")):
+                    continue
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    if not hasattr(module, alias.name):
+                        try:
+                            importlib.import_module(f"{node.module}.{alias.name}")
+                        except ModuleNotFoundError:
+                            missing.append(f"{path.relative_to(REPO)}: from {node.module} "
+                                           f"import {alias.name}")
+    assert missing == []

@@ -352,11 +352,11 @@ def delivered(run: Run, search: CanarySearch) -> list[Hit]:
     what it received is searched."""
     from datetime import datetime
 
-    from crawler.commands.report import write_reports
     from crawler.delivery.send import deliver_due, queue_alerts, queue_reports
     from crawler.protection import protection_for
     from crawler.report.lan import COUNTIES
     from crawler.report.weeks import week_of
+    from crawler.report.writer import write_reports
     from tests.smtp_server import smtp_server
 
     with smtp_server() as server:

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from crawler.errors import AdcensusError
+from crawler.normalise.geography import County
 from crawler.normalise.person import UNDER_18
 from crawler.protection import Flag, Protection, Shown, flag, is_under_18
 from crawler.records import CellId, Indicator, RunRecord
 from crawler.report import swedish
-from crawler.report.lan import County
 from crawler.report.weeks import Week, week_of
 from crawler.store.base import Store
 from crawler.vocabulary import COMPARED_LEVELS, VISIBLE, CellState, Level, SiteHealth
