@@ -29,16 +29,27 @@ def test_reasons(exc: BaseException, reason: str) -> None:
     assert reason_of(exc) == reason
 
 
-def test_site_run_counts_and_status() -> None:
+def test_site_run_counts_and_health() -> None:
     collector = SiteCollector("a", "ad_board")
-    assert collector.site_run().status == "failed"  # no page fetched
+    assert collector.site_run().health == "failed"  # no page fetched
     collector.page()
     collector.add(Listing("a", "ad_board", {"text": "x"}))
     collector.error("http_500")
     collector.drop("no_field_filled")
     run = collector.site_run()
-    assert (run.status, run.pages, run.items) == ("ok", 1, 1)
+    assert (run.health, run.pages, run.items) == ("ok", 1, 1)
     assert run.errors == {"http_500": 1} and run.dropped == {"no_field_filled": 1}
+
+
+def test_recovered_pages_are_kept_apart_from_lost_ones() -> None:
+    collector = SiteCollector("a", "ad_board")
+    collector.page()
+    collector.error("http_503")
+    collector.recovered["http_503"] += 83
+    run = collector.site_run()
+    assert run.lost == {"http_503": 1}
+    assert run.recovered == {"http_503": 83}
+    assert run.errors == {"http_503": 1, "recovered_http_503": 83}  # as the stores keep it
 
 
 def test_redirect_loops_have_a_reason() -> None:
