@@ -85,6 +85,8 @@ HANDLES = [
     ("snapanna", ("snapanna",)),  # a name that starts like a platform word is a name
     ("Snapchat", ()),  # the platform word alone is no handle
     ("Kik:", ()),
+    ("WhatsApp: 070-174 06 05", ()),  # a number is not a handle (read it as a phone field)
+    ("@sol_12 eller 070 174 06 05", ("sol_12",)),
 ]
 
 

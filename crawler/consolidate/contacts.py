@@ -55,6 +55,7 @@ _NAME = r"[\w][\w.\-]{1,63}"
 _WITH_PLATFORM = re.compile(
     rf"(?<![\w@])({_PLATFORM})\b\s*(?:[:=/\-–]|\bp[åa]\b|\bon\b)?\s*@?({_NAME})", re.IGNORECASE)
 _AT_NAME = re.compile(rf"(?<![\w@])@({_NAME})", re.UNICODE)
+_NUMBERISH = re.compile(r"[\d.\-]+")
 # words around a handle that are not one ("add me on", "eller", "lägg till")
 _NOT_HANDLES = frozenset({
     "add", "me", "on", "or", "and", "eller", "och", "lagg", "lägg", "till", "på", "pa",
@@ -116,7 +117,9 @@ def handles(text: str) -> tuple[str, ...]:
 
 
 def _name(raw: str) -> str:
-    return raw.strip(".-:").casefold()
+    name = raw.strip(".-:").casefold()
+    # "WhatsApp: 070-174 06 05" names a number, not an account: no "whatsapp:070-174"
+    return "" if _NUMBERISH.fullmatch(name) else name
 
 
 def _is_word_salad(word: str) -> bool:
