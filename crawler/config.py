@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from crawler import __version__
+from crawler.consolidate.consolidation import MAX_LISTINGS_PER_CONTACT
 from crawler.consolidate.near import NearDuplicateSettings
 from crawler.delivery.settings import DeliverySection
 from crawler.errors import ConfigError, ConfigErrors
@@ -74,6 +75,9 @@ class ConsolidationSection(Section):
     lsh_threshold: float = Field(default=0.4, gt=0.0, lt=1.0)
     num_perm: int = Field(default=96, ge=16, le=512)
     min_words: int = Field(default=5, ge=1, le=100)
+    # a contact shown by more unique listings than this is no one's identity (an agency's
+    # booking number, a support handle): it links nothing (docs/METHOD.md)
+    max_listings_per_contact: int = Field(default=MAX_LISTINGS_PER_CONTACT, ge=2, le=100_000)
 
 
 class ScheduleSection(Section):

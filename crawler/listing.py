@@ -41,6 +41,11 @@ FIELDS: Mapping[str, FieldTag] = {
     "handle": FieldTag.CONTENT,
 }
 
+# Fields whose value is a list: each chip, <li> or separated part is its own value (a
+# tuple), normalised one by one; joined into one string, "English Svenska" was read as
+# English only. Contacts too: two numbers are two identifiers.
+LIST_FIELDS = frozenset({"languages", "phone", "email", "handle"})
+
 INDICATOR_FIELDS = tuple(n for n, t in FIELDS.items() if t is FieldTag.INDICATOR)
 CONTENT_FIELDS = tuple(n for n, t in FIELDS.items() if t is FieldTag.CONTENT)
 

@@ -85,6 +85,17 @@ class Indicator:
                       self.category)
 
 
+# Reasons in SiteRun.errors that start with this are not errors: pages that failed
+# first and answered on a retry (recovered_http_503: pages, not retries). Kept in the
+# one reason -> count map so that neither store schema changed; SiteRun.lost and
+# SiteRun.recovered tell them apart, and every output reads those.
+RECOVERED_PREFIX = "recovered_"
+# A reason in SiteRun.dropped: contact values of the site's listings that more unique
+# listings showed than consolidation.max_listings_per_contact, so they linked no
+# advertisers (counted per site, not items: an item keeps its other contacts)
+CONTACT_SHARED_WIDELY = "contact_shared_widely"
+
+
 @dataclass(frozen=True, slots=True)
 class SiteRun:
     """What one site's crawl did in one snapshot: counts and reasons, no content."""
@@ -95,10 +106,29 @@ class SiteRun:
     pages: int = 0
     items: int = 0
     errors: dict[str, int] = field(default_factory=dict)  # reason -> count
-    dropped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    # reason -> count: items dropped, and CONTACT_SHARED_WIDELY (contacts not linked)
+    dropped: dict[str, int] = field(default_factory=dict)
     duration_s: float = 0.0
     # field name -> items that had it filled: fill rates, to notice a layout change
     filled: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def lost(self) -> dict[str, int]:
+        """Reason -> count of what was lost: pages that failed for good, budgets, ..."""
+        return {r: n for r, n in self.errors.items() if not r.startswith(RECOVERED_PREFIX)}
+
+    @property
+    def recovered(self) -> dict[str, int]:
+        """First failure's reason -> pages that answered on a retry (not lost)."""
+        return {r[len(RECOVERED_PREFIX):]: n for r, n in self.errors.items()
+                if r.startswith(RECOVERED_PREFIX)}
+
+    def with_dropped(self, reason: str, count: int) -> SiteRun:
+        """This record with ``count`` more under ``reason`` in ``dropped`` (none: itself)."""
+        if not count:
+            return self
+        dropped = {**self.dropped, reason: self.dropped.get(reason, 0) + count}
+        return dataclasses.replace(self, dropped=dict(sorted(dropped.items())))
 
     @classmethod
     def from_plain(cls, data: dict[str, Any]) -> SiteRun:

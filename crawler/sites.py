@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from crawler.errors import ConfigError, ConfigErrors
-from crawler.listing import FIELDS
+from crawler.listing import FIELDS, LIST_FIELDS
 from crawler.yamlfile import YamlDocument
 
 _css = HTMLTranslator()
@@ -42,11 +42,36 @@ def _shorthand(value: Any) -> Any:
 
 
 class Extractor(Strict):
-    """A CSS or XPath selector; ``all`` joins every match instead of taking the first."""
+    """A CSS or XPath selector; ``all`` reads every match instead of the first (joined
+    into one text, or, for a list field, one value each); ``split``, for a list field,
+    how one match's text divides into values: a regular expression, or a list of
+    separators ("English, Svenska / Deutsch" with [",", "/"])."""
 
     css: str | None = None
     xpath: str | None = None
     all: bool = False
+    split: str | list[str] | None = None
+
+    @field_validator("split")
+    @classmethod
+    def _valid_split(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if isinstance(value, list) and (not value or not all(value)):
+            raise ValueError("split: give a regular expression or a list of separators")
+        if isinstance(value, str):
+            try:
+                if re.compile(value).match(""):
+                    raise ValueError(f"split: {value!r} matches the empty string")
+            except re.error as exc:
+                raise ValueError(f"split: invalid regular expression {value!r}: {exc}") from None
+        return value
+
+    @property
+    def splitter(self) -> re.Pattern[str] | None:
+        if self.split is None:
+            return None
+        if isinstance(self.split, list):
+            return re.compile("|".join(map(re.escape, self.split)))
+        return re.compile(self.split)
 
     @model_validator(mode="after")
     def _one_selector(self) -> Extractor:
@@ -168,6 +193,10 @@ class SiteDefinition(Strict):
             raise ValueError(
                 f"unknown field(s) {', '.join(unknown)}; a field is one of {', '.join(FIELDS)}"
             )
+        single = sorted(n for n, e in value.items() if e.split is not None and n not in LIST_FIELDS)
+        if single:
+            raise ValueError(f"split is for list fields ({', '.join(sorted(LIST_FIELDS))}), "
+                             f"not {', '.join(single)}")
         return value
 
     @field_validator("wait_for")
@@ -210,7 +239,7 @@ def json_schema() -> dict[str, object]:
     schema["description"] = (
         "One YAML file per site. Field names are crawler.listing.FIELDS; each is an "
         "indicator or transient content. A selector is a CSS string, or "
-        "{css|xpath: ..., all: bool}.")
+        "{css|xpath: ..., all: bool, split: regex or separators (list fields)}.")
     return schema
 
 

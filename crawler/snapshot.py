@@ -17,13 +17,14 @@ from crawler import __version__
 from crawler.aggregate import aggregate, county_gone, gone_cell_keys
 from crawler.consolidate import NearDuplicateSettings, consolidate
 from crawler.consolidate.baseline import Comparison, Earlier
+from crawler.consolidate.consolidation import MAX_LISTINGS_PER_CONTACT
 from crawler.consolidate.contacts import clear_caches as clear_contact_caches
 from crawler.health import assess
 from crawler.keys import KeyRing
 from crawler.listing import Listing
 from crawler.normalise import clear_caches as clear_normalise_caches
 from crawler.record_keys import named_cell_key
-from crawler.records import COUNTY_PREFIX, Indicator, RunRecord, SiteRun
+from crawler.records import CONTACT_SHARED_WIDELY, COUNTY_PREFIX, Indicator, RunRecord, SiteRun
 from crawler.store.base import Store
 from crawler.vocabulary import VISIBLE, RunState, SiteHealth
 
@@ -49,8 +50,10 @@ class Snapshot:
         config_hash: str,
         now: datetime | None = None,
         near_duplicates: NearDuplicateSettings = NearDuplicateSettings(),
+        max_listings_per_contact: int = MAX_LISTINGS_PER_CONTACT,
     ) -> None:
         self.near_duplicates = near_duplicates
+        self.max_listings_per_contact = max_listings_per_contact
         self.store = store
         self.keyring = keyring
         self.window_days = window_days
@@ -105,7 +108,9 @@ class Snapshot:
         compared = [s.site for s in sites if s.health == SiteHealth.OK]
         secret = self.keyring.record_secret()
         consolidation = consolidate({s: listings.get(s, ()) for s in counted}, key,
-                                    self.near_duplicates, secret)
+                                    self.near_duplicates, secret, self.max_listings_per_contact)
+        sites = [s.with_dropped(CONTACT_SHARED_WIDELY, consolidation.shared_contacts.get(s.site, 0))
+                 for s in sites]
         comparison = Comparison(consolidation, self._earlier(self.baseline_id, compared),
                                 self._earlier(self.previous_id, compared), compared)
 

@@ -98,7 +98,9 @@ def _snapshot(loaded: LoadedConfig, sites: Sequence[SiteDefinition], quiet: bool
     with open_store(loaded.store_url) as store:
         snapshot = Snapshot(store, KeyRing(loaded.keys_dir), loaded.config.baseline.window_days,
                             loaded.config_hash(), now=taken_at,
-                            near_duplicates=loaded.near_duplicate_settings())
+                            near_duplicates=loaded.near_duplicate_settings(),
+                            max_listings_per_contact=(
+                                loaded.config.consolidation.max_listings_per_contact))
         started = time.monotonic()
         cancellation = Cancellation()
         try:

@@ -107,11 +107,11 @@ def warnings(s: Status) -> list[str]:
         latest = done[-1]
         for site in latest.sites:
             if site.health != SiteHealth.OK:
-                errors = sum(site.errors.values())
+                errors = sum(site.lost.values())
                 verb = "failed" if site.health == SiteHealth.FAILED else f"was {site.health}"
                 found.append(f"site {site.site} {verb} in the latest snapshot "
                              f"{latest.snapshot_id} ({errors} error(s): "
-                             f"{_reasons(site.errors) or 'no page fetched'})")
+                             f"{_reasons(site.lost) or 'no page fetched'})")
         found += _window_warning(s, done)
     latest_by_job: dict[str, Execution] = {}
     for execution in s.executions:  # newest first
@@ -163,11 +163,14 @@ def render(s: Status, config_path: str) -> str:
         lines.append(f"  {run.snapshot_id}  {_t(_parse(run.started_at), s.zone)}  {run.status:<8} "
                      f"{label}{(' — ' + run.reason) if run.reason else ''}")
         for site in run.sites:
-            errors = sum(site.errors.values())
+            # lost pages are errors; pages that answered on a retry are not
+            errors, recovered = sum(site.lost.values()), sum(site.recovered.values())
             items = s.items.get((run.snapshot_id, site.site), "-")
             lines.append(f"      {site.site:<16} {site.health:<9} {site.pages:>6} pages "
                          f"{items:>7} items {errors:>5} errors"
-                         + (f" ({_reasons(site.errors)})" if errors else ""))
+                         + (f" ({_reasons(site.lost)})" if errors else "")
+                         + (f", {recovered} recovered on retry ({_reasons(site.recovered)})"
+                            if recovered else ""))
     if not s.runs:
         lines.append("  (none)")
     lines += delivery_status.render(s.deliveries, s.zone)

@@ -13,7 +13,8 @@ from crawler.listing import FIELDS
 
 
 def report(site: object, pages: int, items: int, filled: dict[str, int],
-           errors: dict[str, int], dropped: dict[str, int], declared: Sequence[str]) -> str:
+           errors: dict[str, int], dropped: dict[str, int], declared: Sequence[str],
+           recovered: dict[str, int] | None = None) -> str:
     lines = [f"{site}: {pages} pages, {items} items"]
     lines.append(f"  {'field':<12} {'tag':<18} {'filled':>7}  rate")
     for name in declared:
@@ -21,7 +22,8 @@ def report(site: object, pages: int, items: int, filled: dict[str, int],
         rate = f"{100 * n / items:5.1f} %" if items else "    -"
         flag = "  <- never filled: check the selector" if items and not n else ""
         lines.append(f"  {name:<12} {FIELDS[name].value:<18} {n:>7}  {rate}{flag}")
-    for title, counts in (("errors", errors), ("dropped", dropped)):
+    for title, counts in (("errors", errors), ("recovered on retry", recovered or {}),
+                          ("dropped", dropped)):
         if counts:
             lines.append(f"  {title}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     if not items:
@@ -60,8 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         [collector] = crawl_sites(loaded, [site])
         run = collector.site_run()
-        print(report(site.name, run.pages, run.items, run.filled, run.errors, run.dropped,
-                     list(site.fields)))
+        print(report(site.name, run.pages, run.items, run.filled, run.lost, run.dropped,
+                     list(site.fields), run.recovered))
         return 0 if run.items else 1
 
 

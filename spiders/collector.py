@@ -1,5 +1,5 @@
 """Where a site's listings wait in memory until the crawl ends, with the counts that
-go into the run record (pages, items, errors and drops by reason)."""
+go into the run record (pages, items, errors, recovered pages and drops by reason)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 from collections import Counter
 
 from crawler.listing import Listing
-from crawler.records import SiteRun
+from crawler.records import RECOVERED_PREFIX, SiteRun
 from crawler.vocabulary import SiteHealth
 
 
@@ -18,7 +18,8 @@ class SiteCollector:
         self.kind = kind
         self.listings: list[Listing] = []
         self.pages = 0
-        self.errors: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()  # what was lost (pages, budgets)
+        self.recovered: Counter[str] = Counter()  # pages that answered on a retry
         self.dropped: Counter[str] = Counter()
         self.filled: Counter[str] = Counter()
         self.started = time.monotonic()
@@ -53,7 +54,8 @@ class SiteCollector:
             health=health,
             pages=self.pages,
             items=len(self.listings),
-            errors=dict(sorted(self.errors.items())),
+            errors=dict(sorted({**self.errors, **{RECOVERED_PREFIX + r: n for r, n
+                                                  in self.recovered.items()}}.items())),
             dropped=dict(sorted(self.dropped.items())),
             duration_s=round(end - self.started, 3),
             filled=dict(sorted(self.filled.items())),

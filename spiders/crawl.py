@@ -19,6 +19,7 @@ from crawler.logsafety import install_root_handler
 from crawler.sites import SiteDefinition
 from spiders.collector import SiteCollector
 from spiders.listings import ListingsSpider
+from spiders.retry import RECOVERED
 from spiders.settings import ASYNCIO_REACTOR, process_settings, site_settings
 
 logger = logging.getLogger(__name__)
@@ -73,14 +74,6 @@ def crawl_sites(
     return collectors
 
 
-def retry_reason(reason: str) -> str:
-    """Scrapy's retry reason ("429 Too Many Requests", "builtins.TimeoutError") as a key."""
-    head = reason.split()[0]
-    if head.isdigit():
-        return f"http_{head}"
-    return reason.rsplit(".", 1)[-1].replace("Error", "").lower() or "other"
-
-
 def _closed(crawler: Crawler, collector: SiteCollector) -> Callable[[object], None]:
     def record(result: object) -> None:
         collector.close()
@@ -91,16 +84,15 @@ def _closed(crawler: Crawler, collector: SiteCollector) -> Callable[[object], No
             collector.error(reason.replace("closespider_", "budget_"))
         elif reason not in ("finished", ""):
             collector.error(f"closed_{reason}")
-        retries = stats.get("retry/max_reached", 0)
-        if retries:
-            collector.errors["retries_exhausted"] += retries
+        # a page lost after its retries is counted once, by the errback's reason
+        # (http_503, timeout); one that answered on a retry is recovered, not an error
+        for key, count in stats.items():
+            if key.startswith(RECOVERED):
+                collector.recovered[key[len(RECOVERED):]] += count
         filtered = stats.get("dupefilter/filtered", 0)
         if filtered:
             # a page asked for twice (or a redirect back to a page seen) was not fetched
             collector.errors["duplicate_requests_filtered"] += filtered
-        for key, count in stats.items():
-            if key.startswith("retry/reason_count/"):
-                collector.errors[f"retried_{retry_reason(key.rsplit('/', 1)[1])}"] += count
         if any(key.startswith("playwright/") for key in stats):
             collector.browser = {name: int(stats.get(key, 0))
                                  for name, key in BROWSER_STATS.items()}

@@ -17,7 +17,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy_playwright.page import PageMethod
 from w3lib.url import add_or_replace_parameter
 
-from crawler.listing import Listing
+from crawler.listing import LIST_FIELDS, Listing, Value
 from crawler.sites import Extractor, SiteDefinition
 from spiders.collector import SiteCollector, reason_of
 from spiders.inpage import load_all
@@ -30,6 +30,21 @@ def extract(node: Selector | Response, extractor: Extractor) -> str:
     if extractor.all:
         return " ".join(" ".join(found.getall()).split())
     return " ".join((found.get() or "").split())
+
+
+def extract_values(node: Selector | Response, extractor: Extractor) -> tuple[str, ...]:
+    """A list field: every match (``all``) or the first, each split by ``split``, each
+    part a value of its own, whitespace collapsed, empty ones dropped."""
+    found = select(node, extractor)
+    texts = found.getall() if extractor.all else [found.get() or ""]
+    splitter = extractor.splitter
+    values = (" ".join(part.split()) for text in texts
+              for part in (splitter.split(text) if splitter is not None else (text,)))
+    return tuple(v for v in values if v)
+
+
+def read(node: Selector | Response, name: str, extractor: Extractor) -> Value:
+    return extract_values(node, extractor) if name in LIST_FIELDS else extract(node, extractor)
 
 
 def select(node: Selector | Response, extractor: Extractor) -> SelectorList:
@@ -120,7 +135,7 @@ class ListingsSpider(scrapy.Spider):
         self._collect(response)
 
     def _collect(self, node: Selector | Response) -> None:
-        values = {name: extract(node, ex) for name, ex in self.site.fields.items()}
+        values = {name: read(node, name, ex) for name, ex in self.site.fields.items()}
         if not any(values.values()):
             self.collector.drop("no_field_filled")
             return

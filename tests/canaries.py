@@ -4,8 +4,11 @@
 title, text, price, e-mail address, handle, listing URL (the hit id is its last part)
 and image URL gets a token ``kanarie`` + 10 letters and digits, unique in the market.
 Phone numbers must still parse as phone numbers, so they carry no token: they are the
-fictional numbers the market already uses, one per advertiser, and the number itself is
-the canary. A test then searches every sink for every canary (tests/test_canary.py).
+fictional numbers the market already uses, one per advertiser (and the booking agency's,
+shown by many), and the number itself is the canary, however the page writes it. E-mail
+addresses and handles keep the way each posting writes them ("kanarie... [at] example
+[dot] org", "Snap: kanarie..."), so the canaries pass through every contact format the
+crawler reads. A test then searches every sink for every canary (tests/test_canary.py).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from crawler.demo_market.generator import generate
 from crawler.demo_market.market import Advertiser, Hit, Market, Posting
-from crawler.demo_market.wordlists import SITE_LANGUAGE
+from crawler.demo_market.wordlists import AGENCY_PHONE, SITE_LANGUAGE
 
 MARKER = "kanarie"
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -69,14 +72,23 @@ def plant(seed: int, advertisers: Sequence[Advertiser], postings: Sequence[Posti
                 planted[kind].add(value)
                 return value
 
+    old_advertisers = {a.advertiser_id: a for a in advertisers}
     new_advertisers = {}
     for a in advertisers:
         new_advertisers[a.advertiser_id] = replace(
             a, name=f"{a.name} {token('name')}",
             email=f"{token('email')}@{a.email.split('@', 1)[1]}" if a.email else None,
             handle=f"@{token('handle')}" if a.handle else None)
+    def swapped(shown: str | None, old: str | None, new: str | None) -> str | None:
+        # the posting's own way of writing the contact, with the canary in its name
+        if shown is None or old is None or new is None:
+            return shown
+        assert old in shown, "a posting shows its advertiser's contact"
+        return shown.replace(old, new)
+
     new_postings = []
     for p in postings:
+        old = old_advertisers[p.advertiser_id]
         adv = new_advertisers[p.advertiser_id]
         lang_reference = "Reference" if SITE_LANGUAGE[p.site] == "en" else "Referens"
         new_postings.append(replace(
@@ -85,13 +97,21 @@ def plant(seed: int, advertisers: Sequence[Advertiser], postings: Sequence[Posti
             title=f"{p.title} {token('title')}" if p.title is not None else None,
             sentences=(*p.sentences, f"{lang_reference} {token('text')}."),
             price_text=f"{p.price} kr {token('price')}" if p.price is not None else None,
-            email=adv.email if p.email is not None else None,
-            handle=adv.handle if p.handle is not None else None,
+            email=swapped(p.email, _local(old.email), _local(adv.email)),
+            handle=swapped(p.handle, _bare(old.handle), _bare(adv.handle)),
             image=IMAGE_PATH.format(site=p.site, token=token("image_url"))))
     new_hits = [replace(h, hit_id=token("listing_url")) for h in hits]
-    phones = frozenset(a.phone for a in advertisers if a.phone)
+    phones = frozenset(a.phone for a in advertisers if a.phone) | {AGENCY_PHONE}
     return (list(new_advertisers.values()), new_postings, new_hits,
             Canaries({k: frozenset(v) for k, v in planted.items()}, phones))
+
+
+def _local(email: str | None) -> str | None:
+    return email.split("@", 1)[0] if email else None
+
+
+def _bare(handle: str | None) -> str | None:
+    return handle.lstrip("@") if handle else None
 
 
 def planted_market(seed: int, listings: int) -> tuple[Market, Canaries]:

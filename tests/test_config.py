@@ -68,3 +68,18 @@ def test_consolidation_thresholds_are_configurable(tmp_path: Path) -> None:
     with pytest.raises(ConfigErrors) as info:
         load_config(write(tmp_path, text.replace("95", "120")))
     assert info.value.errors[0].key == "consolidation.near_duplicate_threshold"
+
+
+@pytest.mark.parametrize("value, expected", [(None, 25), (40, 40), (1, None), ("many", None)])
+def test_the_shared_contact_cut_is_configurable(tmp_path: Path, value: object,
+                                                expected: int | None) -> None:
+    text = f"sites:\n  dir: {SITES}\n"
+    if value is not None:
+        text += f"consolidation:\n  max_listings_per_contact: {value}\n"
+    if expected is None:
+        with pytest.raises(ConfigErrors) as info:
+            load_config(write(tmp_path, text))
+        assert info.value.errors[0].key == "consolidation.max_listings_per_contact"
+    else:
+        assert load_config(write(tmp_path, text)).config.consolidation.max_listings_per_contact \
+            == expected

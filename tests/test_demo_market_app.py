@@ -327,8 +327,11 @@ def test_cards_carry_every_field_and_the_next_page_is_in_the_head(client, market
         assert card.css("::attr(data-age)").get() == f.get("age")
         assert card.css("::attr(data-gender)").get() == f.get("gender")
         assert card.css(".card-name::text").get() == f["name"]
-        for key in ("languages", "orientation", "nationality", "ethnicity"):
+        for key in ("orientation", "nationality", "ethnicity"):
             assert card.css(f"li[data-k={key}]::text").get() == f.get(key)
+        # languages: one chip each, nothing between them
+        chips = card.css("li[data-k=languages] .chip::text").getall()
+        assert ", ".join(chips) == f.get("languages", "")
         assert " ".join(card.css(".card-about p::text").getall()) == f["text"]
         for key, cls in (("phone", "tel"), ("email", "mail"), ("handle", "social")):
             assert card.css(f".card-contact .{cls}::text").get() == f.get(key)

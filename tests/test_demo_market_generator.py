@@ -7,8 +7,11 @@ from collections import Counter
 
 import pytest
 
+from crawler.consolidate.consolidation import MAX_LISTINGS_PER_CONTACT
+from crawler.consolidate.contacts import identifiers
 from crawler.demo_market import generate
 from crawler.demo_market.truth import compute_truth
+from crawler.demo_market.wordlists import AGENCY_PHONE
 
 SITES = ("annonstavlan", "profilkatalogen", "sockerdejt", "radannonsen", "visitkortet",
          "dejtflodet")
@@ -118,11 +121,47 @@ def test_contacts_are_fictional_and_never_shared(market):
     assert all(re.fullmatch(r"@[a-z]+_\d+", h) for h in handles)
     for values in (phones, emails, handles):
         assert len(values) == len(set(values))
+    agency = identifiers(AGENCY_PHONE, None, None)
     for p in market.postings:
+        # shown as people write them, each posting's contacts are its advertiser's own,
+        # and an agency's advertiser shows the agency's number besides
         adv = market.advertisers[p.advertiser_id]
-        assert p.phone in (None, adv.phone) and p.email in (None, adv.email)
-        assert p.handle in (None, adv.handle)
+        shown = identifiers(p.phone, p.email, p.handle)
+        own = identifiers(adv.phone, adv.email,
+                          f"{adv.handle_platform} {adv.handle}" if adv.handle_platform
+                          else adv.handle)
+        assert shown - agency <= own and shown - agency, p.listing_id
+        assert (agency <= shown) == adv.agency
     assert 0.4 < len(emails) / len(market.advertisers) < 0.6
+
+
+# every way of writing a contact that the market's pages show, each on many postings
+@pytest.mark.parametrize("field, pattern", [
+    ("phone", r"0\d{1,3}-\d{2,3} \d{2,3} \d{2}"),  # national, dashed
+    ("phone", r"0\d{1,3} \d{2,3} \d{2,3} \d{2}"),  # national, spaces
+    ("phone", r"\(0\d{1,3}\) "),  # parentheses
+    ("phone", r"\+46 \d"),
+    ("phone", r"\+46 \(0\)"),
+    ("phone", r"0046"),
+    ("phone", r"Bokning: 08-465 004 99"),  # the agency's number
+    ("email", r"^[a-z]+\d+@example\.(org|com|net)$"),
+    ("email", r" at example punkt "),
+    ("email", r" \[at\] example \[dot\] "),
+    ("email", r"\(at\)example\."),
+    ("handle", r"^@[a-z]+_\d+$"),  # bare
+    ("handle", r"^(Snap|Snapchat|snapchat|SC|Kik|kik|KIK|Telegram|TG|telegram|IG|Insta|Instagram)"
+               r"(: | @|: @| |:)[a-z]+_\d+$"),
+])
+def test_contacts_are_written_in_many_ways(market, field, pattern):
+    shown = [getattr(p, field) for p in market.postings if getattr(p, field)]
+    assert sum(1 for value in shown if re.search(pattern, value)) >= 5, pattern
+
+
+def test_one_number_is_shown_by_many_unrelated_advertisers(market):
+    booking = {p.advertiser_id for p in market.postings if p.phone and AGENCY_PHONE in p.phone}
+    assert 0.15 < len(booking) / len(market.advertisers) < 0.35
+    live = [p for p in market.postings if p.live(0) and p.phone and AGENCY_PHONE in p.phone]
+    assert len(live) > MAX_LISTINGS_PER_CONTACT  # past the default cut: it links no one
 
 
 def test_variants_differ_from_their_original_in_exactly_the_stated_way(market):

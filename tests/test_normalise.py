@@ -7,7 +7,7 @@ import pytest
 from crawler.listing import Listing
 from crawler.normalise import profile
 from crawler.normalise.geography import locality
-from crawler.normalise.languages import languages
+from crawler.normalise.languages import languages, stated_languages
 from crawler.normalise.person import age_band, gender
 
 
@@ -43,6 +43,26 @@ def test_age_band(stated: str | None, expected: str) -> None:
 ])
 def test_languages(stated: str | None, expected: tuple[str, ...]) -> None:
     assert languages(stated) == expected
+
+
+# a list field's values, as chips, <li> or split parts give them: each one normalised
+@pytest.mark.parametrize("stated, expected", [
+    (("English", "Svenska"), ("en", "sv")),  # chips: read joined by spaces, only "en" was
+    (("English", "Svenska", "Deutsch"), ("de", "en", "sv")),
+    (("English, Svenska / Deutsch",), ("de", "en", "sv")),  # one value, separators inside
+    (("flytande engelska", "lite spanska"), ("en", "es")),
+    (("Engelska", "engelska"), ("en",)),
+    (("English", "qwzx"), ("en",)),  # an unknown value beside a known one
+    (("qwzx",), ("unknown",)), ((), ("unknown",)),
+    ("English, Svenska", ("en", "sv")),  # a plain string as before
+])
+def test_list_of_languages(stated: tuple[str, ...] | str, expected: tuple[str, ...]) -> None:
+    assert stated_languages(stated) == expected
+
+
+def test_a_profile_reads_every_value_of_a_list_field() -> None:
+    p = profile(Listing("a", "ad_board", {"languages": ("English", "Svenska", "Français")}))
+    assert p.languages == ("en", "fr", "sv")
 
 
 @pytest.mark.parametrize("stated, expected", [

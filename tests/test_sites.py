@@ -182,3 +182,22 @@ def test_politeness_overrides(tmp_path: Path) -> None:
     assert site.politeness.concurrency == 2 and site.politeness.delay_s == 1.5
     [error] = errors_of(write(tmp_path, GOOD + "politeness: {delay: 1}\n"))
     assert error.key == "politeness.delay"
+
+
+@pytest.mark.parametrize("field, error", [
+    ("  languages: {css: '.sprak li::text', all: true}\n", None),
+    ("  languages: {css: '.sprak::text', split: '\\\\s*[,/]\\\\s*'}\n", None),
+    ("  languages: {css: '.sprak::text', split: [',', '/', ' och ']}\n", None),
+    ("  handle: {css: '.kontakt::text', split: [',']}\n", None),
+    ("  languages: {css: '.sprak::text', split: '[,'}\n", "invalid regular expression"),
+    ("  languages: {css: '.sprak::text', split: 'x*'}\n", "matches the empty string"),
+    ("  languages: {css: '.sprak::text', split: []}\n", "a list of separators"),
+    ("  title: {css: '.rubrik::text', split: [',']}\n", "split is for list fields"),
+])
+def test_split_of_list_fields(tmp_path: Path, field: str, error: str | None) -> None:
+    path = write(tmp_path, GOOD + field)
+    if error is None:
+        assert load_site(path).fields
+    else:
+        [found] = errors_of(path)
+        assert error in found.message and found.key.startswith("fields")

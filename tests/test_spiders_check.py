@@ -44,3 +44,12 @@ def test_fill_rates_without_content(tmp_path: Path) -> None:
     assert "@" not in out and not re.search(r"\d{3}[- ]\d{2,3} \d{2}", out)
     assert not any(t and t in out for t in texts)
     assert missing.returncode == 2 and "no site named 'nosuchsite'" in missing.stderr
+
+
+def test_the_report_keeps_recovered_pages_apart_from_errors() -> None:
+    from spiders.check import report
+
+    out = report("tavla", 90, 80, {"text": 80}, {"http_503": 2}, {}, ["text"],
+                 recovered={"http_503": 83})
+    assert "  errors: http_503 2" in out.splitlines()
+    assert "  recovered on retry: http_503 83" in out.splitlines()

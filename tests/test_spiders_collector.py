@@ -41,5 +41,16 @@ def test_site_run_counts_and_health() -> None:
     assert run.errors == {"http_500": 1} and run.dropped == {"no_field_filled": 1}
 
 
+def test_recovered_pages_are_kept_apart_from_lost_ones() -> None:
+    collector = SiteCollector("a", "ad_board")
+    collector.page()
+    collector.error("http_503")
+    collector.recovered["http_503"] += 83
+    run = collector.site_run()
+    assert run.lost == {"http_503": 1}
+    assert run.recovered == {"http_503": 83}
+    assert run.errors == {"http_503": 1, "recovered_http_503": 83}  # as the stores keep it
+
+
 def test_redirect_loops_have_a_reason() -> None:
     assert reason_of(IgnoreRequest("max redirections reached")) == "too_many_redirects"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 import scrapy
 from scrapy.http import HtmlResponse
 
@@ -83,3 +84,38 @@ def test_max_pages_is_a_budget_and_recorded() -> None:
     out = run(s, list_page("http://127.0.0.1:1/board/?sida=3", "z"), number=3, previous=None)
     assert [r.url for r in out] == ["http://127.0.0.1:1/board/ad/z"]
     assert s.collector.errors == {"page_parameter_budget_reached": 1}
+
+
+def read_item(html: str, extractor: dict[str, Any], name: str = "languages") -> object:
+    from parsel import Selector
+
+    from crawler.sites import Extractor
+    from spiders.listings import read
+
+    return read(Selector(text=f"<div class='item'>{html}</div>"), name,
+                Extractor.model_validate(extractor))
+
+
+# list fields stay lists: one value per chip, <li> or separated part
+@pytest.mark.parametrize("html, extractor, expected", [
+    ('<span class="chip">English</span><span class="chip">Svenska</span>',
+     {"css": ".chip::text", "all": True}, ("English", "Svenska")),
+    ("<ul><li>English</li><li> Svenska </li><li></li></ul>",
+     {"css": "li::text", "all": True}, ("English", "Svenska")),
+    ('<p class="s">English, Svenska / Deutsch</p>',
+     {"css": ".s::text", "split": [",", "/"]}, ("English", "Svenska", "Deutsch")),
+    ('<p class="s">English och Svenska; Deutsch</p>',
+     {"css": ".s::text", "split": r"\s*(?:;|\boch\b)\s*"}, ("English", "Svenska", "Deutsch")),
+    ('<p class="s">English, Svenska</p><p class="s">Suomi</p>',
+     {"css": ".s::text", "all": True, "split": [","]}, ("English", "Svenska", "Suomi")),
+    ('<p class="s">English, Svenska</p>', {"css": ".s::text"}, ("English, Svenska",)),
+    ('<p class="s"></p>', {"css": ".s::text", "all": True}, ()),
+])
+def test_a_list_field_is_read_as_its_values(html: str, extractor: dict[str, Any],
+                                            expected: tuple[str, ...]) -> None:
+    assert read_item(html, extractor) == expected
+
+
+def test_other_fields_read_with_all_are_one_text() -> None:
+    html = "<p class='t'>Hej</p><p class='t'>där</p>"
+    assert read_item(html, {"css": ".t::text", "all": True}, "text") == "Hej där"

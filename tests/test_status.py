@@ -59,9 +59,10 @@ def test_status_shows_schedule_runs_sites_and_warnings(config: Path,
     baseline = snapshot(config, NOW - timedelta(days=25))
     failed = snapshot(config, NOW - timedelta(days=18), fail="error: ConnectionError")
     latest = snapshot(config, NOW - timedelta(days=11), sites=[
-        SiteRun("annonstavlan", "ad_board", "ok", pages=12, items=3),
+        SiteRun("annonstavlan", "ad_board", "ok", pages=12, items=3,
+                errors={"recovered_http_503": 83}),
         SiteRun("profilkatalogen", "profile_site", "unhealthy", pages=4, items=0,
-                errors={"http_503": 7}),
+                errors={"http_503": 7, "recovered_timeout": 2}),
         SiteRun("sockerdejt", "sugardating", "failed", pages=0, items=0,
                 errors={"connection_refused": 3}),
     ])
@@ -82,12 +83,20 @@ def test_status_shows_schedule_runs_sites_and_warnings(config: Path,
                   if line.startswith("      ")}
     assert site_lines["profilkatalogen"][1:4] == ["unhealthy", "4", "pages"]
     assert "(http_503 7)" in " ".join(site_lines["profilkatalogen"])
+    # pages that answered on a retry are not errors (they were listed as 83 errors)
+    newest = out.split(latest)[1].splitlines()  # the latest run's sites (newest first)
+    assert any(" ".join(line.split()).endswith(
+        "0 errors, 83 recovered on retry (http_503 83)") for line in newest[1:4])
+    assert "7 errors (http_503 7), 2 recovered on retry (timeout 2)" in " ".join(
+        site_lines["profilkatalogen"])
     assert site_lines["sockerdejt"][1] == "failed"
 
     warnings = out.split("Warnings")[1]
     assert (f"1 of the last 3 snapshots failed; the latest, {failed}: error: ConnectionError"
             in warnings)
     assert "site profilkatalogen was unhealthy in the latest snapshot" in warnings
+    assert "(7 error(s): http_503 7)" in warnings
+    assert "site annonstavlan" not in warnings
     assert "site sockerdejt failed in the latest snapshot" in warnings
     assert "ends" in warnings and "in 5 day(s)" in warnings and "(and its key)" in warnings
     assert "the last run of job snapshot-weekly" in warnings

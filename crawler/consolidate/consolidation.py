@@ -3,7 +3,9 @@
 - unique: exact copies within a site removed (``exact.group_copies``);
 - distinct: unique listings of one site linked as near-duplicates (``near``);
 - advertisers: unique listings on any site linked by a shared contact identifier
-  (keyed) or by near-duplicate text, with union-find.
+  (keyed) or by near-duplicate text, with union-find. A contact that more unique
+  listings show than ``max_listings_per_contact`` (an agency's booking number, a
+  platform's support handle) is no one's identity: it links nothing and is counted.
 
 Everything that leaves here is a category (``Profile``) or a keyed hash.
 """
@@ -11,8 +13,9 @@ Everything that leaves here is a category (``Profile``) or a keyed hash.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crawler.consolidate.contacts import identifiers
 from crawler.consolidate.exact import group_copies
@@ -37,9 +40,18 @@ class UniqueListing:
     advertiser: int = -1  # index of its advertiser cluster's first member
 
 
+# More unique listings than one advertiser plausibly has at once: the demo market's
+# busiest advertiser has 12 (seeds 1, 2, 3, 7; days 0-60), real ones a few more
+# (docs/METHOD.md). Configurable as consolidation.max_listings_per_contact.
+MAX_LISTINGS_PER_CONTACT = 25
+
+
 @dataclass(slots=True)
 class Consolidation:
     uniques: list[UniqueListing]
+    # site -> how many contact values seen there were shared too widely to link
+    # (a number per site, never a value)
+    shared_contacts: dict[str, int] = field(default_factory=dict)
 
     def anchor(self, label: int) -> str:
         """A stable keyed name for a cluster: the digest of its first member."""
@@ -55,15 +67,16 @@ def comparable_text(listing: Listing) -> str:
 
 def consolidate(listings: Mapping[str, Sequence[Listing]], key: bytes,
                 settings: NearDuplicateSettings = NearDuplicateSettings(),
-                record_secret: bytes | None = None) -> Consolidation:
-    """``record_secret``: the long-lived secret of the record keys (``KeyRing.record_secret``)."""
+                record_secret: bytes | None = None,
+                max_listings_per_contact: int = MAX_LISTINGS_PER_CONTACT) -> Consolidation:
+    """``record_secret``: the long-lived secret of the record keys (``KeyRing.record_secret``).
+    ``max_listings_per_contact``: a contact shown by more unique listings links none."""
     uniques: list[UniqueListing] = []
     texts: list[str] = []
     for site in sorted(listings):
         for group in group_copies(listings[site], key, record_secret):
             first = group.listing
-            contacts = identifiers(_text(first.get("phone")), _text(first.get("email")),
-                                   _text(first.get("handle")))
+            contacts = identifiers(first.get("phone"), first.get("email"), first.get("handle"))
             uniques.append(UniqueListing(
                 site=site,
                 digest=group.digest,
@@ -74,6 +87,7 @@ def consolidate(listings: Mapping[str, Sequence[Listing]], key: bytes,
             ))
             texts.append(comparable_text(first))
 
+    shared = _shared(uniques, max_listings_per_contact)
     distinct = UnionFind(len(uniques))
     advertisers = UnionFind(len(uniques))
     for i, j in near_duplicate_pairs(texts, settings):
@@ -86,8 +100,19 @@ def consolidate(listings: Mapping[str, Sequence[Listing]], key: bytes,
             advertisers.union(i, owner.setdefault(contact, i))
     for unique, d, a in zip(uniques, distinct.labels(), advertisers.labels()):
         unique.distinct, unique.advertiser = d, a
-    return Consolidation(uniques)
+    return Consolidation(uniques, shared)
 
 
-def _text(value: str | tuple[str, ...] | None) -> str | None:
-    return " ".join(value) if isinstance(value, tuple) else value
+def _shared(uniques: list[UniqueListing], cut: int) -> dict[str, int]:
+    """Drop from every unique listing the contacts more than ``cut`` of them show (they
+    would link unrelated advertisers, and make them "still" in a later snapshot);
+    return how many such contacts each site had."""
+    shown = Counter(c for u in uniques for c in u.contacts)
+    widely = {c for c, n in shown.items() if n > cut}
+    per_site: dict[str, set[str]] = {}
+    if widely:
+        for u in uniques:
+            if not widely.isdisjoint(u.contacts):
+                per_site.setdefault(u.site, set()).update(widely.intersection(u.contacts))
+                u.contacts = tuple(c for c in u.contacts if c not in widely)
+    return {site: len(found) for site, found in sorted(per_site.items())}

@@ -23,7 +23,8 @@ def generate(seed: int = 1, listings: int = 2000, horizon_days: int = 60) -> Mar
         raise ValueError("horizon_days must be >= 0")
     # Spellings come from their own stream, so adding them left every other draw of a
     # seed's market as it was.
-    b = _Builder(random.Random(seed), random.Random(f"spelling:{seed}"))
+    b = _Builder(random.Random(seed), random.Random(f"spelling:{seed}"),
+                 random.Random(f"contacts:{seed}"))
     b.baseline(listings)
     for day in range(1, horizon_days + 1):
         b.arrivals(day, listings)
@@ -41,9 +42,11 @@ _ARRIVAL_VARIANT = 0.14
 
 
 class _Builder:
-    def __init__(self, rng: random.Random, spelling_rng: random.Random):
+    def __init__(self, rng: random.Random, spelling_rng: random.Random,
+                 contact_rng: random.Random):
         self.rng = rng
         self.spelling_rng = spelling_rng
+        self.contact_rng = contact_rng  # how contacts are written: its own stream too
         self.advertisers: list[Advertiser] = []
         self.postings: list[Posting] = []
         self.hits: list[Hit] = []
@@ -53,7 +56,7 @@ class _Builder:
         self._adv_localities: dict[int, tuple[str, ...]] = {}
         phones = v.fictional_phone_numbers()
         rng.shuffle(phones)
-        self._phones = [display for _digits, display in phones]
+        self._phones = [display for _digits, display in phones if display != v.AGENCY_PHONE]
         self._contacts: set[str] = set()
         self._synonyms = {lang: _synonym_map(pairs) for lang, pairs in v.SYNONYMS.items()}
 
@@ -169,6 +172,10 @@ class _Builder:
             orientation=rng.choices(v.ORIENTATIONS, v.ORIENTATION_WEIGHTS)[0],
             nationality=nationality,
             ethnicity=rng.choices(v.ETHNICITIES, v.ETHNICITY_WEIGHTS)[0],
+            handle_platform=(self.contact_rng.choice(sorted(v.HANDLE_PLATFORMS))
+                             if handle and self.contact_rng.random() < v.HANDLE_PLATFORM_SHARE
+                             else None),
+            agency=self.contact_rng.random() < v.AGENCY_SHARE,
         )
         self.advertisers.append(adv)
         n_sites = rng.choices((1, 2, 3), (80, 15, 5))[0]
@@ -236,13 +243,38 @@ class _Builder:
                 nationality=adv.nationality if extras and rng.random() < 0.3 else None,
                 ethnicity=adv.ethnicity if extras and rng.random() < 0.3 else None,
                 locality_shown=self._spelling(site, locality),
-                phone=adv.phone if show[0] else None,
-                email=adv.email if show[1] else None,
-                handle=adv.handle if show[2] else None,
+                phone=self._phone_shown(adv, lang, show[0]),
+                email=self._email_shown(adv.email) if show[1] else None,
+                handle=self._handle_shown(adv) if show[2] else None,
             )
             if self._claim(p):
                 return p
         raise RuntimeError("could not draw a unique posting")  # vocabulary far too small
+
+    def _phone_shown(self, adv: Advertiser, lang: str, shown: bool) -> str | None:
+        """The advertiser's number in one of the ways numbers are written, and, for an
+        agency's advertiser, the agency's booking number beside it."""
+        own = _phone_style(adv.phone, self.contact_rng.choice(v.SWEDISH_PHONE_STYLES)) \
+            if adv.phone is not None and shown else None
+        if not adv.agency:
+            return own
+        booking = v.AGENCY_LABEL[lang].format(v.AGENCY_PHONE)
+        return f"{own} · {booking}" if own else booking
+
+    def _email_shown(self, email: str | None) -> str | None:
+        style = self.contact_rng.choice(v.EMAIL_STYLES)
+        if email is None or style is None:
+            return email
+        local, domain = email.split("@", 1)
+        name, tld = domain.rsplit(".", 1)
+        return style.format(local=local, name=name, tld=tld)
+
+    def _handle_shown(self, adv: Advertiser) -> str | None:
+        if adv.handle is None or adv.handle_platform is None:
+            return adv.handle
+        return self.contact_rng.choice(v.HANDLE_STYLES).format(
+            word=self.contact_rng.choice(v.HANDLE_PLATFORMS[adv.handle_platform]),
+            name=adv.handle.lstrip("@"))
 
     def _spelling(self, site: str, locality: str) -> str | None:
         variants = v.spelling_variants(site, locality)
@@ -317,6 +349,15 @@ class _Builder:
         sentences = list(source.sentences)
         sentences[i] = s[:m.start()] + synonyms[m.group()] + s[m.end():]
         return tuple(sentences)
+
+
+def _phone_style(display: str, style: str) -> str:
+    """A Swedish display number ("070-174 06 05") in ``style``; a foreign one as it is."""
+    if display.startswith("+"):
+        return display
+    area, groups = display.split("-", 1)
+    return style.format(area=area, trunkless=area[1:], groups=groups,
+                        digits=groups.replace(" ", ""))
 
 
 def _synonym_map(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:

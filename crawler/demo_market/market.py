@@ -35,6 +35,8 @@ class Advertiser:
     orientation: str
     nationality: str
     ethnicity: str
+    handle_platform: str | None = None  # the handle's platform ("snapchat"), None: bare
+    agency: bool = False  # shows the booking agency's number (AGENCY_PHONE) beside its own
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class Posting:
     orientation: str | None
     nationality: str | None
     ethnicity: str | None
-    phone: str | None
+    phone: str | None  # as shown: any common format, with the agency's number, obfuscated...
     email: str | None
     handle: str | None
     variant_of: int | None = None
@@ -113,7 +115,8 @@ def displayed_fields(p: Posting) -> dict[str, str]:
         out["gender"] = v.GENDER_DISPLAY[site][p.gender]
     if p.languages:
         names = v.LANGUAGE_DISPLAY[site]
-        out["languages"] = ", ".join(names[code] for code in p.languages)
+        out["languages"] = v.LANGUAGE_SEPARATOR.get(site, ", ").join(
+            names[code] for code in p.languages)
     for key in ("orientation", "nationality", "ethnicity"):
         if getattr(p, key) is not None:
             out[key] = getattr(p, key)

@@ -1,7 +1,9 @@
 """Ground truth of the demo market, counted by plain loops over the generator's entities.
 
 Deliberately simple: an end-to-end crawl is checked against these numbers, so they must
-be obviously right rather than fast or clever.
+be obviously right rather than fast or clever. Advertisers are the generator's own
+advertiser ids, whatever their postings show: the booking agency's number that a quarter
+of them show beside their own contact (wordlists.AGENCY_PHONE) makes none of them one.
 """
 
 from __future__ import annotations

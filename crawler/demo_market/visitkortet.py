@@ -1,6 +1,6 @@
 """Visitkortet: a profile directory rendered on the server, in English, with every field
 on the list page's cards (read in place: there is no detail page), several of them in
-``data-`` attributes. The next page is announced only in the head (``<link rel="next">``),
+``data-`` attributes, and languages as one chip each. The next page is announced only in the head (``<link rel="next">``),
 and a page number past the last is a 404."""
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ _CONTACT = (("phone", "tel"), ("email", "mail"), ("handle", "social"))
 def card(hit_id: str, p: Posting) -> str:
     f = p.fields
     attributes = "".join(f' {attr}="{escape(f[key])}"' for key, attr in _ATTRIBUTES if key in f)
-    facts = "".join(f'<li data-k="{key}">{escape(f[key])}</li>' for key in _FACTS if key in f)
+    facts = "".join(f'<li data-k="{key}">{_chips(f[key]) if key == "languages" else escape(f[key])}'
+                    "</li>" for key in _FACTS if key in f)
     about = "".join(f"<p>{escape(par)}</p>" for par in p.paragraphs if par)
     contact = "".join(f'<span class="{cls}">{escape(f[key])}</span>'
                       for key, cls in _CONTACT if key in f)
@@ -38,6 +39,11 @@ def card(hit_id: str, p: Posting) -> str:
     return (f'<article class="card"{attributes}><h2 class="card-name">{escape(f["name"])}</h2>'
             f'{extra}<ul class="facts">{facts}</ul><blockquote class="card-about">{about}'
             f'</blockquote><footer class="card-contact">{contact}</footer></article>')
+
+
+def _chips(languages: str) -> str:
+    # one chip per language, nothing between them: read with all: true, one value each
+    return "".join(f'<span class="chip">{escape(name)}</span>' for name in languages.split(", "))
 
 
 def list_page(items: list[tuple[str, Posting]], page_no: int, has_next: bool) -> str:

@@ -219,6 +219,10 @@ LANGUAGE_DISPLAY = {
     "visitkortet": LANGUAGE_NAMES_EN,
     "dejtflodet": LANGUAGE_NAMES_SV,
 }
+# How a site separates the languages of one posting. Visitkortet shows each as a chip
+# of its own (crawler/demo_market/visitkortet.py); radannonsen separates them with a
+# middle dot that normalisation does not split on, so its definition says `split`.
+LANGUAGE_SEPARATOR = {"radannonsen": " · "}
 AGE_DISPLAY = {"annonstavlan": "{} år", "profilkatalogen": "{}", "sockerdejt": "{} år",
                "radannonsen": "{} år", "visitkortet": "{} years", "dejtflodet": "{} år"}
 
@@ -269,6 +273,48 @@ CONTACT_WORDS = (
     "lark", "sunny", "river", "maple", "coral", "amber", "willow", "pebble", "meadow",
     "lotus", "cloud", "berry", "ocean", "daisy", "aurora", "lilja", "hallon", "vinter",
 )
+
+
+# --- contacts as people write them ------------------------------------------------------
+# Drawn from their own random stream (generator.py), so adding them left every other
+# draw of a seed's market as it was.
+
+# Forms of a Swedish number "070-174 06 05" a posting may show: {area} "070",
+# {trunkless} "70", {groups} "174 06 05", {digits} "1740605".
+SWEDISH_PHONE_STYLES = (
+    "{area}-{groups}",  # the display form, the most common
+    "{area}-{groups}",
+    "{area} {groups}",
+    "{area}{digits}",
+    "({area}) {groups}",
+    "{area}-{digits}",
+    "+46 {trunkless} {groups}",
+    "+46{trunkless}{digits}",
+    "+46 (0){trunkless}-{groups}",
+    "0046 {trunkless}-{groups}",
+    "0046{trunkless}{digits}",
+)
+# An advertiser with a handle has it on one platform or none ("@sol_12"); each posting
+# writes the platform in one of the ways people write it.
+HANDLE_PLATFORMS = {
+    "snapchat": ("Snap", "Snapchat", "snapchat", "SC"),
+    "kik": ("Kik", "kik", "KIK"),
+    "telegram": ("Telegram", "TG", "telegram"),
+    "instagram": ("IG", "Insta", "Instagram"),
+}
+HANDLE_PLATFORM_SHARE = 0.6
+HANDLE_STYLES = ("{word}: {name}", "{word}: @{name}", "{word} @{name}", "{word} {name}",
+                 "{word}:{name}")
+# E-mail addresses written so that harvesters miss them; None: as it is.
+EMAIL_STYLES = (None, None, None, "{local} at {name} punkt {tld}",
+                "{local} [at] {name} [dot] {tld}", "{local}(at){name}.{tld}",
+                "{local} (at) {name} (punkt) {tld}")
+# A booking agency whose one number many unrelated advertisers show beside their own
+# contact: a contact shared too widely to be anyone's identity (docs/METHOD.md). Its
+# number is the last of the 08 fiction range, kept out of the advertisers' pool.
+AGENCY_PHONE = "08-465 004 99"
+AGENCY_SHARE = 0.25  # of advertisers
+AGENCY_LABEL = {"sv": "Bokning: {}", "en": "Booking: {}"}
 
 
 def fictional_phone_numbers() -> list[tuple[str, str]]:

@@ -44,7 +44,7 @@ def profile(listing: Listing) -> Profile:
         site=listing.site,
         kind=listing.kind,
         locality=place.locality,
-        languages=languages.languages(_one(listing.get("languages"))),
+        languages=languages.stated_languages(listing.get("languages")),
         gender=stated_gender.gender,
         age_band=age.band,
         kommun=place.kommun,

@@ -29,6 +29,15 @@ _FILLER = frozenset({"flytande", "fluent", "lite", "little", "basic", "bra", "go
                      "language", "languages", "sprak", "spraket"})
 
 
+def stated_languages(stated: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """A languages field, one string or several values (chips, list items): every value
+    normalised on its own, the codes of all of them together."""
+    if not isinstance(stated, tuple):
+        return languages(stated)
+    codes = {code for value in stated for code in languages(value) if code != UNKNOWN}
+    return tuple(sorted(codes)) or (UNKNOWN,)
+
+
 @lru_cache(maxsize=4096)
 def languages(stated: str | None) -> tuple[str, ...]:
     if not stated:

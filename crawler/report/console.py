@@ -68,12 +68,15 @@ def _site_table(totals: list[Indicator], run: RunRecord,
         kind = site.kind if site else ""
         cells = " ".join(f"{_cell(row, (level, measure), shown):>8}" for _, level, measure in COLUMNS)
         health = site.health if site else ""
-        if site and site.errors:
-            health += " (" + ", ".join(f"{k} {v}" for k, v in site.errors.items()) + ")"
+        if site and site.lost:
+            health += " (" + ", ".join(f"{k} {v}" for k, v in site.lost.items()) + ")"
+        if site and site.recovered:
+            health += (" (recovered on retry: "
+                       + ", ".join(f"{k} {v}" for k, v in site.recovered.items()) + ")")
         lines.append(f"{scope:<16} {kind:<18} {cells}  {health}")
     for site in run.sites:
         if site.site not in values:
-            errors = ", ".join(f"{k} {v}" for k, v in site.errors.items())
+            errors = ", ".join(f"{k} {v}" for k, v in site.lost.items())
             lines.append(f"{site.site:<16} {site.kind:<18} {'not counted':>8}  {site.health}: {errors}")
     return lines
 
