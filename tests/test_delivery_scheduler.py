@@ -22,6 +22,10 @@ from tests.scheduler_support import Serve, wait_for
 from tests.smtp_server import REFUSE, smtp_server
 from tests.test_delivery import MONDAY, SKANE, WEEK, configure, reports, snapshot
 
+# when the tests queue an e-mail for a real `serve`: fixed, and before any day the suite
+# runs on, so it is due at once whatever the clock says (serve's worker reads the real one)
+QUEUED = datetime(2020, 1, 6, 7, tzinfo=UTC)
+
 
 def serve_config(tmp_path: Path, port: int, **delivery: object) -> Path:
     config = configure(tmp_path, port, **{"poll_s": 0.2, "retry_backoff_s": 1, "attempts": 5,
@@ -44,8 +48,8 @@ def test_a_restart_of_serve_between_failure_and_retry_sends_once(tmp_path: Path)
         snapshot(config)
         reports(config)
         server.misbehave(REFUSE)
-        # queued as the report job queues it, due now
-        queue_reports(load_config(config), WEEK, datetime.now(UTC), counties=[SKANE])
+        # queued as the report job queues it, at a fixed time long past: due now
+        queue_reports(load_config(config), WEEK, QUEUED, counties=[SKANE])
         first = Serve(config, tmp_path / "serve-1.log")
         try:
             failed = wait_for("the first try to fail", lambda: (
@@ -79,7 +83,7 @@ def test_two_serve_processes_send_a_due_email_once(tmp_path: Path) -> None:
         try:
             for serve in serves:
                 wait_for("serve to start", lambda s=serve: "serving 0 job(s)" in s.output())
-            queue_reports(load_config(config), WEEK, datetime.now(UTC), counties=[SKANE])
+            queue_reports(load_config(config), WEEK, QUEUED, counties=[SKANE])
             wait_for("the e-mail", lambda: the_delivery(config).state == SENT, timeout=60)
             time.sleep(1.0)
         finally:
