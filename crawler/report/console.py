@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
+from crawler.normalise.geography import COUNTIES
 from crawler.protection import Protection, Shown
-from crawler.records import SCOPE_ALL, CellId, Indicator, RunRecord
+from crawler.records import SCOPE_ALL, CellId, Indicator, RunRecord, is_site_scope
 from crawler.store.base import Store
 from crawler.vocabulary import VISIBLE, RunState
 
@@ -32,6 +33,7 @@ def summary(store: Store, protection: Protection, top_localities: int = 10) -> s
     shown = protection.shown([*totals, *localities])
     lines = [_heading(latest, baseline), ""]
     lines += _site_table(totals, latest, shown)
+    lines += _county_table(totals, shown)
     lines += ["", f"Top localities, unique listings (all sites, snapshot {latest.snapshot_id}):"]
     lines += _localities(localities, top_localities, shown)
     failed = [r for r in store.runs() if r.status == RunState.FAILED]
@@ -62,7 +64,8 @@ def _site_table(totals: list[Indicator], run: RunRecord,
     status = {s.site: s for s in run.sites}
     header = f"{'site':<16} {'kind':<18} " + " ".join(f"{c:>8}" for c, _, _ in COLUMNS) + "  status"
     lines = [header, "-" * len(header)]
-    for scope in [s for s in sorted(values) if s != SCOPE_ALL] + [SCOPE_ALL]:
+    # county scopes hold the same units again, by län: a table of their own below
+    for scope in [s for s in sorted(values) if is_site_scope(s)] + [SCOPE_ALL]:
         row = values.get(scope, {})
         site = status.get(scope)
         kind = site.kind if site else ""
@@ -81,8 +84,30 @@ def _site_table(totals: list[Indicator], run: RunRecord,
     return lines
 
 
+# the county table's columns: the units of every site whose stated locality is in the län
+COUNTY_COLUMNS = [c for c in COLUMNS if c[1] != "hits"]
+
+
+def _county_table(totals: list[Indicator], shown: Mapping[CellId, Shown]) -> list[str]:
+    values: dict[str, dict[tuple[str, str], CellId]] = defaultdict(dict)
+    for ind in totals:
+        values[ind.scope][ind.level, ind.measure] = ind.cell_id
+    counties = [c for c in COUNTIES if c.scope in values]
+    if not counties:
+        return []
+    header = f"{'county (län)':<28} " + " ".join(f"{c:>8}" for c, _, _ in COUNTY_COLUMNS)
+    lines = ["", "By county, every site's listings with a stated locality in the län:",
+             header, "-" * len(header)]
+    for county in counties:
+        row = values[county.scope]
+        cells = " ".join(f"{_cell(row, (level, measure), shown):>8}"
+                         for _, level, measure in COUNTY_COLUMNS)
+        lines.append(f"{county.name:<28} {cells}")
+    return lines
+
+
 def _cell(row: dict[tuple[str, str], CellId], key: tuple[str, str],
-          shown: dict[CellId, Shown]) -> str:
+          shown: Mapping[CellId, Shown]) -> str:
     return shown[row[key]].text if key in row else "-"
 
 
