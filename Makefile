@@ -23,8 +23,10 @@ browser:
 demo: setup
 	$(BIN)/adcensus demo
 
+# the suite runs on every core (at most 4: each browser test starts its own Chromium);
+# tests share nothing but 127.0.0.1, each on ports and files of its own
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses 4
 
 clean:
 	rm -rf $(VENV) adcensus-data .pytest_cache
