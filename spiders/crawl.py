@@ -7,8 +7,8 @@ site that fails or hangs ends alone while the others complete.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urljoin, urlsplit
 from collections.abc import Callable, Sequence
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.reactor import install_reactor

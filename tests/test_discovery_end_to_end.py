@@ -107,9 +107,9 @@ def test_linked_domains_found_ranked_and_adopted(market: tuple[Market, MarketSer
     assert main(["discover", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert CHAT not in out.split("\n\n")[1]  # dismissed: hidden unless --all
-    assert re.search(rf"^{re.escape(BOOKING)}\s+monitored\s", out, re.M)
+    assert re.search(rf"^{re.escape(BOOKING)}\s+monitored\s", out, re.MULTILINE)
     assert main(["discover", "--all", "--config", str(config)]) == 0
-    assert re.search(rf"^{re.escape(CHAT)}\s+dismissed\s", capsys.readouterr().out, re.M)
+    assert re.search(rf"^{re.escape(CHAT)}\s+dismissed\s", capsys.readouterr().out, re.MULTILINE)
 
     draft = tmp_path / "sites" / "bokningsappen.yaml.draft"
     assert draft.exists()

@@ -85,7 +85,7 @@ def website_link(p: Posting) -> str:
 class _Handler(BaseHTTPRequestHandler):
     server: _DomainsServer
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         host = (self.headers.get("Host") or "").split(":")[0].lower()
         site = self.server.domains.get(host)
         if site is None:

@@ -10,6 +10,7 @@ are public; no count of them is a count of people).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from dataclasses import dataclass, field
 
 from crawler.discovery.states import CandidateState, Decision
@@ -106,7 +107,7 @@ def rising(advertisers: Sequence[int | None], sites: Sequence[int]) -> bool:
     if sites[-1] > sites[seen[0]]:
         return True
     values = [advertisers[i] or 0 for i in seen]
-    return all(b > a for a, b in zip(values, values[1:]))
+    return all(b > a for a, b in pairwise(values))
 
 
 def probe_text(decision: Decision | None) -> str:

@@ -111,7 +111,7 @@ class _Fetcher:
             raise _Failed("the name does not resolve (DNS)") from None
         except ConnectionRefusedError:
             raise _Failed("connection refused") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise _Failed(f"no answer within {self.timeout_s:g} s (timeout)") from None
         except ssl.SSLError as exc:
             raise _Failed(f"TLS failed ({exc.reason or 'handshake'})") from None

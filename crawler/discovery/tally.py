@@ -82,9 +82,9 @@ def tally(outlinks: Outlinks, consolidation: Consolidation, key: bytes,
             for domain in domains:
                 per = out[domain].hits[site]
                 per[unique] = per.get(unique, 0) + 1
-    for site, domains in outlinks.pages.items():
+    for site, linked in outlinks.pages.items():
         if site in wanted:
-            for domain in domains:
+            for domain in linked:
                 out[domain].own_pages.add(site)
     return dict(out)
 
