@@ -16,7 +16,7 @@ import ipaddress
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import tldextract
 
@@ -24,7 +24,7 @@ _EXTRACT = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(),
                                  fallback_to_snapshot=True, include_psl_private_domains=True)
 # one DNS label: letters, digits, hyphens inside (IDNA "xn--" forms included)
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_LINKED_SCHEMES = ("http", "https")
+_LINKED_PREFIXES = ("http://", "https://")
 
 
 class BadDomain(ValueError):
@@ -94,15 +94,17 @@ def linked_domains(hrefs: Iterable[str], page_url: str, monitored: frozenset[str
     found = set()
     for href in hrefs:
         href = href.strip()
-        if not href or href.startswith("#"):
+        # most links of a page are relative: they stay on its own host, and need no parsing
+        lowered = href[:8].lower()
+        if lowered.startswith("//"):
+            href = f"{urlsplit(page_url).scheme}:{href}"
+        elif not lowered.startswith(_LINKED_PREFIXES):
             continue
         try:
-            parts = urlsplit(urljoin(page_url, href))
+            host = urlsplit(href).hostname
         except ValueError:
             continue
-        if parts.scheme not in _LINKED_SCHEMES or not parts.hostname:
-            continue
-        domain = registrable(parts.hostname)
+        domain = registrable(host) if host else None
         if domain is not None and domain != own and domain not in monitored:
             found.add(domain)
     return frozenset(found)
