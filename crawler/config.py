@@ -213,6 +213,10 @@ class LoadedConfig:
         return self._resolve(configured) if configured else self.data_dir / "schedule.sqlite"
 
     @property
+    def sites_dir(self) -> Path:
+        return self._resolve(self.config.sites.dir)
+
+    @property
     def discovery_state_path(self) -> Path:
         """The states a person gave candidate domains (`adcensus discover`)."""
         configured = self.config.discovery.state

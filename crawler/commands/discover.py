@@ -117,9 +117,8 @@ def adopt_command(args: argparse.Namespace) -> int:
     if domain is None:
         return EXIT_USAGE
     loaded = load_config(args.config)
-    sites_dir = loaded._resolve(loaded.config.sites.dir)
     try:
-        path = write_skeleton(sites_dir, domain, _now()[:10])
+        path = write_skeleton(loaded.sites_dir, domain, _now()[:10])
     except FileExistsError as exc:
         print(f"adcensus: {exc}", file=sys.stderr)
         return EXIT_USAGE
