@@ -36,14 +36,15 @@ def market() -> Iterator[tuple[Market, MarketServer]]:
         yield m, server
 
 
-def config_for(tmp_path: Path, url: str) -> Path:
-    path = write_config(tmp_path, url, browser=False)
+def config_for(tmp_path: Path, url: str, enabled: list[str] = HTTP_SITES,
+               browser: bool = False) -> Path:
+    path = write_config(tmp_path, url, browser=browser)
     data = yaml.safe_load(path.read_text())
-    data["sites"]["enabled"] = HTTP_SITES
+    data["sites"]["enabled"] = enabled
     data["discovery"] = {"min_advertisers": 5}
     sites = tmp_path / "sites"
     sites.mkdir()
-    for name in HTTP_SITES:  # a sites dir of its own: adopt writes its draft there
+    for name in enabled:  # a sites dir of its own: adopt writes its draft there
         (sites / f"{name}.yaml").write_text(
             (Path(data["sites"]["dir"]) / f"{name}.yaml").read_text())
     data["sites"]["dir"] = str(sites)
@@ -125,3 +126,26 @@ def test_linked_domains_found_ranked_and_adopted(market: tuple[Market, MarketSer
     draft.write_text(text)
     capsys.readouterr()
     assert main(["sites", "validate", str(draft)]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_links_are_read_from_pages_built_by_javascript(market: tuple[Market, MarketServer],
+                                                       tmp_path: Path) -> None:
+    """The sugardating feed is written by JavaScript from JSON, scrolled to its end in
+    Chromium: its footer and its posts' links are read from the rendered page."""
+    m, server = market
+    config = config_for(tmp_path, server.url, ["annonstavlan", "dejtflodet"], browser=True)
+    assert run_snapshot(config, quiet=True, taken_at=TAKEN).exit_code == 0
+    cells = {key[1:]: v for key, v in linked(tmp_path / "store.sqlite").items()}
+    assert ("dejtflodet", "unique", SUPPORT) in cells  # its own page's footer
+    posts = m.live_hits("dejtflodet")
+    linking = {m.posting(h.listing_id).website.split("/")[2].removeprefix("m.")
+               for h in posts if m.posting(h.listing_id).website}
+    assert linking, "the feed's posts link out"
+    for domain in linking & {BOOKING, CHAT}:
+        if ("all", "advertisers", domain) in cells:
+            assert cells["dejtflodet", "unique", domain] > 0
+    assert any(("dejtflodet", "unique", d) in cells for d in (BOOKING, CHAT))
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert PERSONAL.encode() not in path.read_bytes(), path

@@ -35,8 +35,9 @@ CHAT = "chattkanalen.test"
 PERSONAL = "egen-sida.test"
 # found and stored (above the floor) in a crawl of the demo market; PERSONAL never is
 LINKED_ABOVE_FLOOR = (SUPPORT, BOOKING, CHAT)
-# the server-rendered sites: their listings show a link (the browser sites' JSON has none)
-LINKING_SITES = ("annonstavlan", "radannonsen", "visitkortet")
+# the sites whose listings show a link: the server-rendered ones and the sugardating feed
+# (built by JavaScript from JSON, so links are read from the rendered page too)
+LINKING_SITES = ("annonstavlan", "radannonsen", "visitkortet", "dejtflodet")
 
 
 def footer() -> str:
