@@ -123,6 +123,9 @@ def linked_domain_indicators(snapshot_id: str, taken_at: str,
     for domain in sorted(tallies):
         found = tallies[domain]
         if not above_floor(found, consolidation, floor):
+            # a hit linking to two unnamed domains is one hit: per unique listing, the
+            # most of its hits linking to any one of them (a lower bound: the links of
+            # each hit are not kept apart)
             for per in found.hits.values():
                 for u, n in per.items():
                     other[u] = max(other.get(u, 0), n)
