@@ -23,17 +23,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.consolidate.consolidation import Consolidation, UniqueListing  # noqa: E402
-from crawler.consolidate.exact import canonical  # noqa: E402
-from crawler.discovery.domains import linked_domains  # noqa: E402
-from crawler.discovery.tally import (  # noqa: E402
+from crawler.consolidate.consolidation import Consolidation, UniqueListing
+from crawler.consolidate.exact import canonical
+from crawler.discovery.domains import linked_domains
+from crawler.discovery.tally import (
     Floor,
     Outlinks,
     linked_domain_indicators,
     tally,
 )
-from crawler.keys import fingerprint  # noqa: E402
-from crawler.listing import Listing  # noqa: E402
+from crawler.keys import fingerprint
+from crawler.listing import Listing
 
 KEY = b"b" * 32
 HITS_PER_UNIQUE = 12

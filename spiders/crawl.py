@@ -84,8 +84,8 @@ def monitored_domains(loaded: LoadedConfig) -> frozenset[str]:
     base = loaded.config.sites.base_url
     urls = [url for site in loaded.sites for url in site.start_urls
             if base or urlsplit(url).scheme]
-    resolved = [url if urlsplit(url).scheme else urljoin((base or "").rstrip("/") + "/", url.lstrip("/"))
-                for url in urls]
+    root = (base or "").rstrip("/") + "/"
+    resolved = [url if urlsplit(url).scheme else urljoin(root, url.lstrip("/")) for url in urls]
     allowed = [f"//{d}" for site in loaded.sites for d in site.allowed_domains or ()]
     return registrable_domains([*resolved, *allowed])
 

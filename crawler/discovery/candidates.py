@@ -10,8 +10,8 @@ are public; no count of them is a count of people).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from itertools import pairwise
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from crawler.discovery.states import CandidateState, Decision
 from crawler.discovery.tally import OTHER_DOMAINS

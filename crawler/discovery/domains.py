@@ -86,7 +86,8 @@ def parse_domain(text: str) -> str:
     return found
 
 
-def linked_domains(hrefs: Iterable[str], page_url: str, monitored: frozenset[str]) -> frozenset[str]:
+def linked_domains(hrefs: Iterable[str], page_url: str,
+                   monitored: frozenset[str]) -> frozenset[str]:
     """The registrable domains that ``hrefs`` (as found on the page at ``page_url``) link
     to, less the monitored ones and the page's own; links that are not http(s) (mailto:,
     tel:, javascript:) and links to IP addresses name no domain."""
