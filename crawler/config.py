@@ -144,6 +144,17 @@ class PrivacySection(Section):
                                 smallest_published=self.smallest_published)
 
 
+class DiscoverySection(Section):
+    """Site discovery (docs/PRIVACY.md, "Linked domains"): the floor above which a linked
+    domain's name may be stored, and how a domain added by hand is probed. The lower
+    bounds are part of the floor: one site or a handful of advertisers can be a person."""
+
+    min_sites: int = Field(default=2, ge=2, le=1_000)
+    min_advertisers: int = Field(default=10, ge=5, le=100_000)
+    probe_timeout_s: float = Field(default=10.0, gt=0.0, le=120.0)
+    state: str | None = None  # default: <data_dir>/discovery.sqlite
+
+
 class Config(Section):
     store: str = "sqlite:///adcensus-data/adcensus.sqlite"
     data_dir: str = "adcensus-data"
@@ -155,6 +166,7 @@ class Config(Section):
     consolidation: ConsolidationSection = ConsolidationSection()
     privacy: PrivacySection = PrivacySection()
     delivery: DeliverySection = DeliverySection()
+    discovery: DiscoverySection = DiscoverySection()
 
 
 class LoadedConfig:
@@ -199,6 +211,16 @@ class LoadedConfig:
     def job_store_path(self) -> Path:
         configured = self.config.schedule.job_store
         return self._resolve(configured) if configured else self.data_dir / "schedule.sqlite"
+
+    @property
+    def sites_dir(self) -> Path:
+        return self._resolve(self.config.sites.dir)
+
+    @property
+    def discovery_state_path(self) -> Path:
+        """The states a person gave candidate domains (`adcensus discover`)."""
+        configured = self.config.discovery.state
+        return self._resolve(configured) if configured else self.data_dir / "discovery.sqlite"
 
     @property
     def snapshot_time_budget_s(self) -> int:

@@ -19,6 +19,7 @@ from crawler.consolidate import NearDuplicateSettings, consolidate
 from crawler.consolidate.baseline import Comparison, Earlier
 from crawler.consolidate.consolidation import MAX_LISTINGS_PER_CONTACT
 from crawler.consolidate.contacts import clear_caches as clear_contact_caches
+from crawler.discovery.tally import Floor, Outlinks, linked_domain_indicators, tally
 from crawler.health import assess
 from crawler.keys import KeyRing
 from crawler.listing import Listing
@@ -51,7 +52,9 @@ class Snapshot:
         now: datetime | None = None,
         near_duplicates: NearDuplicateSettings = NearDuplicateSettings(),
         max_listings_per_contact: int = MAX_LISTINGS_PER_CONTACT,
+        discovery_floor: Floor = Floor(),
     ) -> None:
+        self.discovery_floor = discovery_floor
         self.near_duplicates = near_duplicates
         self.max_listings_per_contact = max_listings_per_contact
         self.store = store
@@ -95,8 +98,9 @@ class Snapshot:
         return f"w{self.snapshot_id}", True
 
     def finish(self, listings: Mapping[str, Sequence[Listing]], sites: Sequence[SiteRun],
-               finished: datetime | None = None) -> RunRecord:
-        """Consolidate, compare, aggregate and write everything in one transaction."""
+               finished: datetime | None = None, outlinks: Outlinks | None = None) -> RunRecord:
+        """Consolidate, compare, aggregate and write everything in one transaction.
+        ``outlinks``: the domains the crawl saw linked (site discovery), in memory."""
         assert self.run is not None, "begin() first"
         run = self.run
         key = self.keyring.key(run.window_id, create=run.is_baseline)
@@ -135,6 +139,10 @@ class Snapshot:
         indicators = aggregate(
             run.snapshot_id, run.started_at, units, counted, gone, not_comparable=unhealthy,
             gone_keys=gone_keys) if counted else []
+        if outlinks is not None and counted:
+            indicators += linked_domain_indicators(
+                run.snapshot_id, run.started_at, tally(outlinks, consolidation, key, counted),
+                consolidation, self.discovery_floor)
         self.store.complete_run(final, indicators,
                                 comparison.fingerprints(run.window_id, run.snapshot_id))
         if run.is_baseline:

@@ -93,19 +93,25 @@ class Breakdown(StrEnum):
     # what a same-day alert names; an exact flag, kept for the alert and shown nowhere else
     UNDER_18_LOCALITY = "under_18_locality"
     REACH = "reach"  # advertisers only: in how many localities
+    # site discovery: an unmonitored registrable domain that monitored pages link to (a
+    # domain above the floor of crawler/discovery/tally.py, or "(other domains)")
+    LINKED_DOMAIN = "linked_domain"
 
 
 BREAKDOWNS = tuple(Breakdown)
-# the breakdowns every level is counted by (reach only applies to advertisers)
-UNIT_BREAKDOWNS = tuple(b for b in Breakdown if b is not Breakdown.REACH)
+# the breakdowns every level is counted by from a unit's profile (reach only applies to
+# advertisers; linked domains are counted by crawler/discovery, from the links)
+UNIT_BREAKDOWNS = tuple(b for b in Breakdown
+                        if b not in (Breakdown.REACH, Breakdown.LINKED_DOMAIN))
 # a listing states several languages, only a trans listing may state a detail, and only
 # a listing stating an age under 18 has an under-18 locality: these do not divide the
 # units, so their categories need not add up to the total
 NOT_PARTITIONS = frozenset({Breakdown.LANGUAGE, Breakdown.GENDER_DETAIL,
-                            Breakdown.UNDER_18_LOCALITY})
+                            Breakdown.UNDER_18_LOCALITY, Breakdown.LINKED_DOMAIN})
 PARTITIONS = tuple(b for b in BREAKDOWNS if b not in NOT_PARTITIONS)
-# kept in the store for the delivery's alerts only: no output for people shows them
-INTERNAL_BREAKDOWNS = frozenset({Breakdown.UNDER_18_LOCALITY})
+# kept in the store for one output of their own only (the delivery's alerts; `adcensus
+# discover`, through the same protection): the tables, overviews and exports leave them out
+INTERNAL_BREAKDOWNS = frozenset({Breakdown.UNDER_18_LOCALITY, Breakdown.LINKED_DOMAIN})
 # the category of the total row
 TOTAL = Breakdown.TOTAL.value
 

@@ -90,6 +90,7 @@ def _run(config_path: Path, quiet: bool, lock_fd: int | None = None,
 
 def _snapshot(loaded: LoadedConfig, sites: Sequence[SiteDefinition], quiet: bool,
               taken_at: datetime | None = None) -> int:
+    from crawler.discovery.tally import Floor, Outlinks
     from crawler.keys import KeyRing
     from crawler.snapshot import Snapshot
     from crawler.store import open_store
@@ -100,9 +101,12 @@ def _snapshot(loaded: LoadedConfig, sites: Sequence[SiteDefinition], quiet: bool
                             loaded.config_hash(), now=taken_at,
                             near_duplicates=loaded.near_duplicate_settings(),
                             max_listings_per_contact=(
-                                loaded.config.consolidation.max_listings_per_contact))
+                                loaded.config.consolidation.max_listings_per_contact),
+                            discovery_floor=Floor(loaded.config.discovery.min_sites,
+                                                  loaded.config.discovery.min_advertisers))
         started = time.monotonic()
         cancellation = Cancellation()
+        outlinks: Outlinks | None = None
         try:
             run = snapshot.begin()
             label = "baseline" if run.is_baseline else "compared with the baseline"
@@ -117,8 +121,11 @@ def _snapshot(loaded: LoadedConfig, sites: Sequence[SiteDefinition], quiet: bool
                 raise Cancelled
             finished = (taken_at + timedelta(seconds=time.monotonic() - started)
                         if taken_at else None)
+            outlinks = Outlinks({c.site: c.listing_links for c in collectors},
+                                {c.site: c.page_links for c in collectors})
             final = snapshot.finish({c.site: c.listings for c in collectors},
-                                    [c.site_run() for c in collectors], finished=finished)
+                                    [c.site_run() for c in collectors], finished=finished,
+                                    outlinks=outlinks)
         except (Cancelled, KeyboardInterrupt):
             snapshot.fail(CANCELLED)
             _say(quiet, f"snapshot {snapshot.snapshot_id}: failed ({CANCELLED})")
@@ -127,7 +134,8 @@ def _snapshot(loaded: LoadedConfig, sites: Sequence[SiteDefinition], quiet: bool
             snapshot.fail(f"error: {type(exc).__name__}")
             raise
         finally:
-            collectors = []  # drop the listings as soon as the indicators exist
+            # drop the listings as soon as the indicators exist
+            collectors, outlinks = [], None
     _say(quiet, f"snapshot {final.snapshot_id}: {final.status}"
                 + (f" ({final.reason})" if final.reason else ""))
     exits: dict[str, int] = {RunState.COMPLETE: EXIT_COMPLETE, RunState.PARTIAL: EXIT_PARTIAL}

@@ -17,6 +17,10 @@ class SiteCollector:
         self.site = site
         self.kind = kind
         self.listings: list[Listing] = []
+        # site discovery, in memory: the unmonitored domains each listing links to (only
+        # listings that link somewhere), and those the site's own pages link to
+        self.listing_links: list[tuple[Listing, frozenset[str]]] = []
+        self.page_links: set[str] = set()
         self.pages = 0
         self.errors: Counter[str] = Counter()  # what was lost (pages, budgets)
         self.recovered: Counter[str] = Counter()  # pages that answered on a retry
@@ -30,9 +34,15 @@ class SiteCollector:
     def page(self) -> None:
         self.pages += 1
 
-    def add(self, listing: Listing) -> None:
+    def add(self, listing: Listing, links: frozenset[str] = frozenset()) -> None:
         self.listings.append(listing)
         self.filled.update(listing.filled())
+        if links:
+            self.listing_links.append((listing, links))
+
+    def link(self, domains: frozenset[str]) -> None:
+        """Domains the site's own pages (outside any listing) link to."""
+        self.page_links.update(domains)
 
     def drop(self, reason: str) -> None:
         self.dropped[reason] += 1

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.reactor import install_reactor
 from twisted.internet import task
 
 from crawler.config import LoadedConfig
+from crawler.discovery.domains import monitored_domains as registrable_domains
 from crawler.errors import ConfigError
 from crawler.logsafety import install_root_handler
 from crawler.sites import SiteDefinition
@@ -52,6 +54,7 @@ def crawl_sites(
     install_root_handler(loaded.config.crawl.log_level)
     use_browser = loaded.config.crawl.browser
     collectors: list[SiteCollector] = []
+    monitored = monitored_domains(loaded)
     for site in sites:
         try:
             start_urls = site.resolved_start_urls(loaded.config.sites.base_url)
@@ -61,7 +64,8 @@ def crawl_sites(
         collectors.append(collector)
         crawler = Crawler(ListingsSpider, site_settings(loaded, site, use_browser, start_urls))
         deferred = process.crawl(crawler, site=site, start_urls=start_urls,
-                                 collector=collector, use_browser=use_browser)
+                                 collector=collector, use_browser=use_browser,
+                                 monitored=monitored)
         deferred.addBoth(_closed(crawler, collector))
     if progress is not None:
         loop = task.LoopingCall(progress, collectors, False)
@@ -72,6 +76,18 @@ def crawl_sites(
     if progress is not None:
         progress(collectors, True)
     return collectors
+
+
+def monitored_domains(loaded: LoadedConfig) -> frozenset[str]:
+    """The registrable domains of every site defined (enabled or not): a link to one of
+    them is a link inside the monitored market, not a candidate."""
+    base = loaded.config.sites.base_url
+    urls = [url for site in loaded.sites for url in site.start_urls
+            if base or urlsplit(url).scheme]
+    root = (base or "").rstrip("/") + "/"
+    resolved = [url if urlsplit(url).scheme else urljoin(root, url.lstrip("/")) for url in urls]
+    allowed = [f"//{d}" for site in loaded.sites for d in site.allowed_domains or ()]
+    return registrable_domains([*resolved, *allowed])
 
 
 def _closed(crawler: Crawler, collector: SiteCollector) -> Callable[[object], None]:

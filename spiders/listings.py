@@ -8,6 +8,7 @@ passes Scrapy's item pipeline, so no feed exporter or item log line can ever see
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,6 +18,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy_playwright.page import PageMethod
 from w3lib.url import add_or_replace_parameter
 
+from crawler.discovery.domains import linked_domains
 from crawler.listing import LIST_FIELDS, Listing, Value
 from crawler.sites import Extractor, SiteDefinition
 from spiders.collector import SiteCollector, reason_of
@@ -55,13 +57,15 @@ class ListingsSpider(scrapy.Spider):
     name = "listings"
 
     def __init__(self, site: SiteDefinition, start_urls: list[str], collector: SiteCollector,
-                 use_browser: bool = True, **kwargs: Any) -> None:
+                 use_browser: bool = True, monitored: frozenset[str] = frozenset(),
+                 **kwargs: Any) -> None:
         super().__init__(name=site.name, **kwargs)
         self.site = site
         self.start_urls = start_urls
         self.allowed_domains = site.domains(start_urls)
         self.collector = collector
         self.browser = use_browser and site.render == "browser"
+        self.monitored = monitored  # registrable domains of every monitored site
 
     async def start(self) -> AsyncIterator[Any]:
         numbered = self.site.list_page.page_parameter
@@ -111,9 +115,10 @@ class ListingsSpider(scrapy.Spider):
                 return
         elif not items:
             self.collector.drop("list_page_without_items")
+        self._page_links(response, items)
         for item in items:
             if list_page.link is None:
-                self._collect(item)
+                self._collect(item, response.url)
                 continue
             link = extract(item, list_page.link)
             if link:
@@ -132,14 +137,23 @@ class ListingsSpider(scrapy.Spider):
 
     def parse_detail(self, response: Response) -> None:
         self.collector.page()
-        self._collect(response)
+        self._collect(response, response.url)
 
-    def _collect(self, node: Selector | Response) -> None:
+    def _collect(self, node: Selector | Response, page_url: str) -> None:
         values = {name: read(node, name, ex) for name, ex in self.site.fields.items()}
         if not any(values.values()):
             self.collector.drop("no_field_filled")
             return
-        self.collector.add(Listing(self.site.name, self.site.kind, values))
+        links = linked_domains(node.css("a::attr(href)").getall(), page_url, self.monitored)
+        self.collector.add(Listing(self.site.name, self.site.kind, values), links)
+
+    def _page_links(self, response: Response, items: SelectorList) -> None:
+        """The list page's own links: every link on it less those inside its items (a
+        listing's links are the listing's, counted by advertiser, never the site's)."""
+        hrefs = Counter(response.css("a::attr(href)").getall())
+        hrefs.subtract(href for item in items for href in item.css("a::attr(href)").getall())
+        self.collector.link(linked_domains((h for h, n in hrefs.items() if n > 0),
+                                           response.url, self.monitored))
 
     async def on_error(self, failure: Any) -> None:
         self.collector.error(reason_of(failure.value))

@@ -17,6 +17,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from crawler.demo_market.elsewhere import PERSONAL
 from crawler.demo_market.generator import generate
 from crawler.demo_market.market import Advertiser, Hit, Market, Posting
 from crawler.demo_market.wordlists import AGENCY_PHONE, SITE_LANGUAGE
@@ -62,7 +63,8 @@ def plant(seed: int, advertisers: Sequence[Advertiser], postings: Sequence[Posti
     rng = random.Random(f"canary:{seed}")  # its own stream: the market's draws stay as they were
     seen: set[str] = set()
     planted: dict[str, set[str]] = {k: set() for k in (
-        "name", "title", "text", "price", "email", "handle", "listing_url", "image_url")}
+        "name", "title", "text", "price", "email", "handle", "listing_url", "image_url",
+        "website")}
 
     def token(kind: str) -> str:
         while True:
@@ -99,7 +101,11 @@ def plant(seed: int, advertisers: Sequence[Advertiser], postings: Sequence[Posti
             price_text=f"{p.price} kr {token('price')}" if p.price is not None else None,
             email=swapped(p.email, _local(old.email), _local(adv.email)),
             handle=swapped(p.handle, _bare(old.handle), _bare(adv.handle)),
-            image=IMAGE_PATH.format(site=p.site, token=token("image_url"))))
+            image=IMAGE_PATH.format(site=p.site, token=token("image_url")),
+            # the one "own page" a listing links to (demo_market/elsewhere.py): its domain
+            # is a canary, which site discovery must never store
+            website=(f"https://{token('website')}.test/" if p.website == f"https://{PERSONAL}/"
+                     else p.website)))
     new_hits = [replace(h, hit_id=token("listing_url")) for h in hits]
     phones = frozenset(a.phone for a in advertisers if a.phone) | {AGENCY_PHONE}
     return (list(new_advertisers.values()), new_postings, new_hits,

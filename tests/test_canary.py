@@ -409,10 +409,28 @@ def test_no_canary_reaches_any_sink_with_sqlite(tmp_path: Path) -> None:
     hits = delivered(run, search)  # first: the reports it writes are searched as files too
     hits += sinks(run, search)
     hits += store_rows(run.data / "store.sqlite", search)
+    hits += discovered(run, search)
     assert_no_hits(hits)
 
     report = run_audit(load_config(run.config), temp_roots=[tmp_path / "no-such-dir"])
     assert report.passed, report.render()
+
+
+def discovered(run: Run, search: CanarySearch) -> list[Hit]:
+    """`adcensus discover` after the two snapshots: the domains many link to are there,
+    the one listing's own page (a canary domain, tests/canaries.py) nowhere."""
+    import contextlib
+    import io
+
+    from crawler.cli import main
+    from crawler.demo_market.elsewhere import SUPPORT
+
+    assert len(run.canaries.by_field["website"]) == 1, "one listing links to its own page"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["discover", "--all", "--config", str(run.config)]) == 0
+    assert SUPPORT in out.getvalue(), "discovery ran and named the footer's domain"
+    return search.search(out.getvalue().encode(), "adcensus discover")
 
 
 def test_no_canary_reaches_any_sink_with_elasticsearch(

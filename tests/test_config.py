@@ -83,3 +83,14 @@ def test_the_shared_contact_cut_is_configurable(tmp_path: Path, value: object,
     else:
         assert load_config(write(tmp_path, text)).config.consolidation.max_listings_per_contact \
             == expected
+
+
+def test_the_discovery_floor_cannot_be_configured_away(tmp_path: Path) -> None:
+    text = f"sites:\n  dir: {SITES}\ndiscovery:\n  min_sites: 3\n  min_advertisers: 20\n"
+    loaded = load_config(write(tmp_path, text))
+    assert (loaded.config.discovery.min_sites, loaded.config.discovery.min_advertisers) == (3, 20)
+    assert loaded.discovery_state_path == tmp_path / "adcensus-data" / "discovery.sqlite"
+    with pytest.raises(ConfigErrors) as info:
+        load_config(write(tmp_path, text.replace("3", "1").replace("20", "4")))
+    assert [(e.key, e.line) for e in info.value.errors] == [
+        ("discovery.min_sites", 4), ("discovery.min_advertisers", 5)]

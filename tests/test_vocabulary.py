@@ -39,7 +39,7 @@ def test_every_measure_is_a_change_against_a_comparison_or_the_count() -> None:
 
 
 def test_breakdowns_reach_last_and_partitions_named() -> None:
-    assert BREAKDOWNS == (*UNIT_BREAKDOWNS, Breakdown.REACH)
+    assert BREAKDOWNS == (*UNIT_BREAKDOWNS, Breakdown.REACH, Breakdown.LINKED_DOMAIN)
     assert set(PARTITIONS) | NOT_PARTITIONS == set(BREAKDOWNS)
     assert not set(PARTITIONS) & NOT_PARTITIONS
 

@@ -24,6 +24,7 @@ MODULES = (
     "crawler.commands.keys",
     "crawler.commands.export",
     "crawler.commands.store",
+    "crawler.commands.discover",
 )
 
 EXIT_USAGE = 2

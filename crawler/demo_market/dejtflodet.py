@@ -50,6 +50,11 @@ _FEED_JS = JS_COMMON + """
     for (const [key, cls] of [["handle", "handle"], ["email", "epost"], ["phone", "telefon"]]) {
       if (m[key] !== undefined && m[key] !== null) contact.appendChild(el("span", cls, m[key]));
     }
+    if (m.webb) {
+      const w = el("a", "webb", "Webb");
+      w.href = m.webb;
+      contact.appendChild(w);
+    }
     s.appendChild(contact);
     return s;
   }
@@ -104,6 +109,8 @@ def post_json(hit_id: str, p: Posting) -> dict:
     for key in ("age", "gender", "languages", "handle", "email", "phone"):
         if key in f:
             out[key] = f[key]
+    if p.website:  # a link out of the market (elsewhere.py)
+        out["webb"] = p.website
     out["about"] = f["text"]
     return out
 

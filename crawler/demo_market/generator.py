@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from crawler.demo_market import wordlists as v
+from crawler.demo_market.elsewhere import with_links
 from crawler.demo_market.market import VARIANT_KINDS, Advertiser, Hit, Market, Posting, content_key
 
 
@@ -29,7 +30,7 @@ def generate(seed: int = 1, listings: int = 2000, horizon_days: int = 60) -> Mar
     for day in range(1, horizon_days + 1):
         b.arrivals(day, listings)
     return Market(seed=seed, listings=listings, horizon_days=horizon_days,
-                  advertisers=b.advertisers, postings=b.postings, hits=b.hits)
+                  advertisers=b.advertisers, postings=with_links(b.postings), hits=b.hits)
 
 
 _WORD = re.compile(r"\w+")

@@ -71,6 +71,7 @@ class Posting:
     locality_shown: str | None = None  # a spelling variant of `locality`, when shown
     price_text: str | None = None  # the price as shown, when not "<price> kr" (canaries)
     image: str | None = None  # a picture's URL path (canaries: the market has no pictures)
+    website: str | None = None  # a link out of the market (elsewhere.py), shown as a link
 
     def live(self, day: int) -> bool:
         return self.start_day <= day < self.end_day

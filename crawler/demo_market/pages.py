@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from crawler.demo_market.elsewhere import footer, website_link
 from crawler.demo_market.market import Posting
 
 _CSS = (
@@ -35,7 +36,7 @@ def page(title: str, body: str, lang: str = "sv", script: str = "", head: str = 
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_CSS}</style>{head}</head>"
-        f"<body>{body}{tail}</body></html>"
+        f"<body>{body}{footer()}{tail}</body></html>"
     )
 
 
@@ -89,7 +90,7 @@ def ad_detail(p: Posting) -> str:
         f'<article class="annons"><h1 class="rubrik">{escape(f["title"])}</h1>{image}'
         f'<p class="ort">{escape(f["locality"])}</p>{optional}'
         f'<div class="text">{text}</div><p class="pris">{escape(f["price"])}</p>'
-        f'<p class="kontakt">{contact}</p></article>'
+        f'<p class="kontakt">{contact}{website_link(p)}</p></article>'
         f'<p><a href="{AD_BOARD}/">Tillbaka</a></p>'
     )
     return page(f["title"], body)

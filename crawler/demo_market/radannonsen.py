@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from crawler.demo_market.elsewhere import website_link
 from crawler.demo_market.market import Market, Posting
 from crawler.demo_market.pages import not_found, page
 from crawler.demo_market.params import BadParam, int_param
@@ -48,7 +49,7 @@ def detail(p: Posting) -> str:
                                                    ("phone", "tel", "Ring"))
                         if key in f)
     body = (f'<div id="annons"><h2>{escape(f["title"])}</h2>{image}<dl>{rows}</dl>'
-            f'<div class="beskrivning">{text}</div><p>{links}</p></div>'
+            f'<div class="beskrivning">{text}</div><p>{links}{website_link(p)}</p></div>'
             f'<p><a href="{PATH}/">Tillbaka</a></p>')
     return page(f["title"], body)
 

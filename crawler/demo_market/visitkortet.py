@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from crawler.demo_market.elsewhere import website_link
 from crawler.demo_market.market import Market, Posting
 from crawler.demo_market.pages import not_found, page
 
@@ -38,7 +39,7 @@ def card(hit_id: str, p: Posting) -> str:
                  f'<a class="card-link" href="{PATH}/profile/{escape(hit_id)}">Profile</a>')
     return (f'<article class="card"{attributes}><h2 class="card-name">{escape(f["name"])}</h2>'
             f'{extra}<ul class="facts">{facts}</ul><blockquote class="card-about">{about}'
-            f'</blockquote><footer class="card-contact">{contact}</footer></article>')
+            f'</blockquote><footer class="card-contact">{contact}{website_link(p)}</footer></article>')
 
 
 def _chips(languages: str) -> str:
