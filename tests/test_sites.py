@@ -190,6 +190,17 @@ def test_extends_errors_name_the_file_and_the_base(tmp_path: Path, child: str,
     if "comes from base" in error:
         assert str(tmp_path / "bases" / "a.yaml") in found.message and found.line == 3
 
+
+def test_shipped_definitions_use_gates_bases_and_combined_pagination() -> None:
+    sites = {s.name: s for s in load_sites(SITES)}
+    gates = [s.gate for s in sites.values() if s.gate is not None]
+    assert any(g.form for g in gates) and any(g.click for g in gates)
+    assert any(g.cookies or g.headers for g in gates)
+    assert sum(s.extends is not None for s in sites.values()) >= 2
+    assert any(s.list_page.in_browser and (s.list_page.next_page or s.list_page.page_parameter)
+               for s in sites.values())
+
+
 def test_page_parameter_and_infinite_scroll(tmp_path: Path) -> None:
     numbered = load_site(write(tmp_path, GOOD.replace(
         "  link: a::attr(href)\n", "  link: a::attr(href)\n  page_parameter: {name: sida}\n")))
