@@ -19,4 +19,5 @@ OFFLINE_SUFFIXES = TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_s
 
 
 def use_offline_suffixes() -> None:
-    scrapy_cookies._split_domain = OFFLINE_SUFFIXES  # noqa: SLF001 - no public setting
+    # no public setting for it: the module-level extractor is replaced
+    scrapy_cookies._split_domain = OFFLINE_SUFFIXES

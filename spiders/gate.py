@@ -54,6 +54,36 @@ def _text(node: Selector) -> str:
     return " ".join(node.xpath(".//text()").getall())
 
 
+def form_fields(form: Selector, data: dict[str, str]) -> list[tuple[str, str]]:
+    """What a browser would send for ``form`` when its first submit button is clicked,
+    with ``data`` set on top: named inputs (checked boxes only, no buttons), selects,
+    textareas. (Scrapy's FormRequest.from_response does this but is deprecated in
+    favour of a library the project does not depend on.)"""
+    fields: list[tuple[str, str]] = []
+    for node in form.xpath(".//input[@name] | .//select[@name] | .//textarea[@name]"):
+        tag = node.xpath("name()").get().lower()
+        name = node.attrib["name"]
+        kind = node.attrib.get("type", "text").lower()
+        if tag == "input" and kind in ("submit", "image", "button", "reset", "file"):
+            continue
+        if tag == "input" and kind in ("checkbox", "radio") and "checked" not in node.attrib:
+            continue
+        if tag == "select":
+            options = node.xpath(".//option[@selected]") or node.xpath(".//option")
+            value = (options[0].attrib.get("value", options[0].xpath("string()").get() or "")
+                     if options else "")
+        elif tag == "textarea":
+            value = node.xpath("string()").get() or ""
+        else:
+            value = node.attrib.get("value", "on" if kind in ("checkbox", "radio") else "")
+        fields.append((name, value))
+    button = form.xpath(".//button[not(@type) or @type='submit'] | .//input[@type='submit']")
+    if button and "name" in button[0].attrib:
+        fields.append((button[0].attrib["name"], button[0].attrib.get("value", "")))
+    fields = [(name, value) for name, value in fields if name not in data]
+    return fields + list(data.items())
+
+
 async def click_through(page: Any, button: str, ready: str | None) -> None:
     """A page method: click the gate's ``button`` if the page shows it, and wait until
     it is gone (the wall closed or the page reloaded without it). With ``ready`` (the

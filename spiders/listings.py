@@ -22,7 +22,7 @@ from w3lib.url import add_or_replace_parameter
 from crawler.listing import LIST_FIELDS, Listing, Value
 from crawler.sites import Extractor, SiteDefinition
 from spiders.collector import SiteCollector, reason_of
-from spiders.gate import click_through, looks_like_gate
+from spiders.gate import click_through, form_fields, looks_like_gate
 from spiders.inpage import load_all
 
 
@@ -121,13 +121,16 @@ class ListingsSpider(scrapy.Spider):
     def parse_gate(self, response: Response) -> Iterator[scrapy.Request]:
         gate = self.site.gate
         assert gate is not None and gate.form is not None
-        if not response.css(gate.form.css):
+        form = response.css(gate.form.css)
+        if not form:
             # no gate today: the list is read as it is, and the record says so
             self.collector.drop("gate_form_not_shown")
             yield from self._list_starts()
             return
-        yield FormRequest.from_response(
-            response, formcss=gate.form.css, formdata=dict(gate.form.data),
+        yield FormRequest(
+            response.urljoin(form[0].attrib.get("action", "")),
+            method=form[0].attrib.get("method", "GET").upper(),
+            formdata=form_fields(form[0], dict(gate.form.data)),
             callback=self.gate_passed, errback=self.gate_failed, dont_filter=True,
             cookies=dict(gate.cookies), headers=dict(gate.headers))
 

@@ -5,6 +5,7 @@ and `adcensus sites check` says it met a gate, and which key to add."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import subprocess
@@ -13,13 +14,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import scrapy
 import yaml
 from parsel import Selector
+from scrapy.http import FormRequest, HtmlResponse
 
 from crawler.demo_market.generator import generate
 from crawler.demo_market.market import Market
 from crawler.demo_market.server import MarketServer
-from spiders.gate import looks_like_gate
+from crawler.sites import SiteDefinition
+from spiders.collector import SiteCollector
+from spiders.gate import click_through, looks_like_gate
+from spiders.listings import ListingsSpider
 from tests.conftest import SITES, write_config
 
 
@@ -49,6 +55,105 @@ def page(body: str) -> Selector:
 def test_a_page_that_looks_like_a_gate(body: str, found: str | None) -> None:
     reason = looks_like_gate(page(body))
     assert reason == (f"list_page_looks_like_{found}" if found else None)
+
+
+# -- the spider's steps, on pages built here (no network) ------------------------------
+
+START = "http://127.0.0.1:1/board/"
+GATE_PAGE = ('<h2>Är du över 18?</h2><form class="alder" method="post" action="/board/alder">'
+             '<input type="hidden" name="till" value="/board/">'
+             '<button name="svar" value="ja">Ja</button><button name="svar" value="nej">Nej'
+             "</button></form>")
+
+
+def gated_spider(gate: dict[str, object], render: str = "http",
+                 **list_page: object) -> ListingsSpider:
+    site = SiteDefinition.model_validate({
+        "name": "board", "kind": "ad_board", "render": render, "start_urls": [START],
+        "wait_for": "body.ready" if render == "browser" else None, "gate": gate,
+        "list_page": {"items": "li.ad", "link": "a::attr(href)", **list_page},
+        "fields": {"locality": ".ort::text"}})
+    return ListingsSpider(site, [START], SiteCollector("board", "ad_board"),
+                          use_browser=render == "browser")
+
+
+def starts(s: ListingsSpider) -> list[scrapy.Request]:
+    async def collect() -> list[scrapy.Request]:
+        return [r async for r in s.start()]
+
+    return asyncio.run(collect())
+
+
+def response(url: str, body: str, request: scrapy.Request) -> HtmlResponse:
+    return HtmlResponse(url=url, body=f"<html><body>{body}</body></html>".encode(),
+                        encoding="utf-8", request=request)
+
+
+def test_a_form_gate_is_posted_before_the_list_is_asked_for() -> None:
+    s = gated_spider({"form": {"css": "form.alder", "data": {"svar": "ja"}},
+                      "cookies": {"lang": "sv"}}, page_parameter={"name": "sida"})
+    [gate] = starts(s)
+    assert gate.url == START and gate.callback == s.parse_gate and gate.dont_filter
+    assert gate.cookies == {"lang": "sv"}
+    [post] = list(s.parse_gate(response(START, GATE_PAGE, gate)))
+    assert isinstance(post, FormRequest) and post.method == "POST"
+    assert post.url == "http://127.0.0.1:1/board/alder"
+    assert sorted(post.body.decode().split("&")) == ["svar=ja", "till=%2Fboard%2F"]
+    assert post.cookies == {"lang": "sv"} and post.callback == s.gate_passed
+    # once answered, the list: the first numbered page, with the given cookies too
+    [first] = list(s.gate_passed(response("http://127.0.0.1:1/board/", "", post)))
+    assert first.url == START + "?sida=1" and first.dont_filter
+    assert first.cookies == {"lang": "sv"} and first.callback == s.parse_list
+    assert not s.collector.errors and not s.collector.dropped
+
+
+def test_a_gate_not_shown_or_failed_still_reads_the_list_and_says_so() -> None:
+    s = gated_spider({"form": {"css": "form.alder", "url": "/alder-check"}},
+                     next_page="a.next::attr(href)")
+    [gate] = starts(s)
+    assert gate.url == "http://127.0.0.1:1/alder-check"
+    [first] = list(s.parse_gate(response(gate.url, "<p>Välkommen</p>", gate)))
+    assert first.url == START and s.collector.dropped == {"gate_form_not_shown": 1}
+
+    class Refused(Exception):
+        pass
+
+    failure = type("Failure", (), {"value": Refused(), "request": gate})()
+    [again] = list(s.gate_failed(failure))
+    assert again.url == START and s.collector.errors == {"gate_refused": 1}
+
+
+@pytest.mark.parametrize("form, data, sent", [
+    (GATE_PAGE, {}, [("till", "/board/"), ("svar", "ja")]),  # the first button clicked
+    (GATE_PAGE, {"svar": "ja"}, [("till", "/board/"), ("svar", "ja")]),
+    ('<form><input name="a" value="1"><input type="checkbox" name="c" value="x">'
+     '<input type="checkbox" name="d" checked><input type="submit" name="go" value="OK">'
+     '<input type="submit" name="no" value="Nej"></form>', {}, [("a", "1"), ("d", "on"),
+                                                                ("go", "OK")]),
+    ('<form><select name="land"><option value="se">SE</option><option value="no" selected>'
+     'NO</option></select><textarea name="t">hej</textarea><button type="button" '
+     'name="x">X</button></form>', {"t": "då"}, [("land", "no"), ("t", "då")]),
+    ('<form><input type="hidden" name="token" value="abc"><button>Ja</button></form>',
+     {"svar": "ja"}, [("token", "abc"), ("svar", "ja")]),
+])
+def test_what_a_gate_s_form_sends(form: str, data: dict[str, str],
+                                  sent: list[tuple[str, str]]) -> None:
+    from spiders.gate import form_fields
+
+    assert form_fields(Selector(text=form).css("form")[0], data) == sent
+
+
+def test_cookies_headers_and_a_click_go_with_every_request() -> None:
+    s = gated_spider({"click": "#godkann", "headers": {"X-Age": "18"}}, render="browser")
+    [first] = starts(s)
+    assert first.headers.get("X-Age") == b"18"
+    methods = first.meta["playwright_page_methods"]
+    # the gate is clicked before the page counts as rendered
+    assert methods[0].method is click_through and methods[0].args == ("#godkann", "body.ready")
+    assert methods[1].method == "wait_for_selector" and methods[1].args == ("body.ready",)
+    detail = s._request("http://127.0.0.1:1/board/ad/1", s.parse_detail, list_page=False)
+    assert detail.meta["playwright_page_methods"][0].method is click_through
+    assert detail.headers.get("X-Age") == b"18" and not detail.dont_filter
 
 
 # -- real crawls: `adcensus sites check` crawls one site in its own process -------------
