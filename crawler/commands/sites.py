@@ -37,6 +37,7 @@ def add(commands: argparse._SubParsersAction) -> None:
 def validate_command(args: argparse.Namespace) -> int:
     from crawler.config import load_config
     from crawler.errors import ConfigError, ConfigErrors
+    from crawler.site_bases import BASES_DIR
     from crawler.sites import load_site, load_sites
 
     paths: list[Path] = list(args.paths)
@@ -49,6 +50,11 @@ def validate_command(args: argparse.Namespace) -> int:
     errors: list[ConfigError] = []
     count = 0
     for path in paths:
+        if path.is_file() and path.parent.name == BASES_DIR:
+            # a base is no whole definition: it is checked merged, in each that extends it
+            print(f"{path}: a base, checked through the definitions that extend it",
+                  file=sys.stderr)
+            continue
         try:
             count += len(load_sites(path)) if path.is_dir() else bool(load_site(path))
         except ConfigErrors as exc:
