@@ -27,7 +27,8 @@ from pydantic import (
 
 from crawler.errors import ConfigError, ConfigErrors
 from crawler.listing import FIELDS, LIST_FIELDS
-from crawler.yamlfile import YamlDocument
+from crawler.site_bases import read_definition
+from crawler.site_gate import Gate
 
 _css = HTMLTranslator()
 
@@ -148,12 +149,17 @@ class Politeness(Strict):
 
 
 PAGINATION = ("next_page", "page_parameter", "load_more", "infinite_scroll")
+# paging inside one browser page, and paging from one list page to the next: one of
+# each may combine ("load more" on every numbered page), never two of one kind
+IN_PAGE = ("load_more", "infinite_scroll")
+BETWEEN_PAGES = ("next_page", "page_parameter")
 
 
 class ListPage(Strict):
     items: Selector  # one element per item
     link: Selector | None = None  # per item: its detail page; fields are then read there
-    # how to reach the rest of the list: one of these, or none for a one-page list
+    # how to reach the rest of the list: none for a one-page list, one of these, or one
+    # in-browser mode (load_more, infinite_scroll) plus one between pages
     next_page: Selector | None = None
     page_parameter: PageParameter | None = None
     load_more: LoadMore | None = None  # browser only
@@ -161,9 +167,13 @@ class ListPage(Strict):
 
     @model_validator(mode="after")
     def _one_pagination(self) -> ListPage:
-        given = [name for name in PAGINATION if getattr(self, name) is not None]
-        if len(given) > 1:
-            raise ValueError(f"give at most one way to paginate, not {' and '.join(given)}")
+        for group, what in ((IN_PAGE, "within a page"), (BETWEEN_PAGES, "between pages")):
+            given = [name for name in group if getattr(self, name) is not None]
+            if len(given) > 1:
+                raise ValueError(
+                    f"give at most one way to paginate {what}, not {' and '.join(given)} "
+                    f"(one of {', '.join(IN_PAGE)} may combine with one of "
+                    f"{', '.join(BETWEEN_PAGES)})")
         return self
 
     @property
@@ -184,6 +194,9 @@ class SiteDefinition(Strict):
     list_page: ListPage
     fields: dict[str, Selector] = Field(min_length=1)
     politeness: Politeness = Politeness()
+    gate: Gate | None = None  # an age gate or consent wall in front of the list
+    # the base definition this one extends (crawler/site_bases.py), kept for the record
+    extends: str | None = None
 
     @field_validator("fields")
     @classmethod
@@ -211,6 +224,9 @@ class SiteDefinition(Strict):
         if self.render == "http" and (self.wait_for or self.list_page.in_browser):
             raise ValueError("'wait_for', 'list_page.load_more' and "
                              "'list_page.infinite_scroll' need render: browser")
+        if self.render == "http" and self.gate is not None and self.gate.click is not None:
+            raise ValueError("'gate.click' needs render: browser; a plain HTTP site "
+                             "passes a gate by 'gate.form' or 'gate.cookies'")
         return self
 
     def resolved_start_urls(self, base_url: str | None) -> list[str]:
@@ -244,7 +260,7 @@ def json_schema() -> dict[str, object]:
 
 
 def load_site(path: Path) -> SiteDefinition:
-    return YamlDocument.read(path).validate(SiteDefinition)
+    return read_definition(path).validate(SiteDefinition)
 
 
 def load_sites(directory: Path) -> list[SiteDefinition]:

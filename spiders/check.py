@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crawler.listing import FIELDS
+from spiders.gate import GATE_SEEN
 
 
 def report(site: object, pages: int, items: int, filled: dict[str, int],
@@ -26,9 +27,21 @@ def report(site: object, pages: int, items: int, filled: dict[str, int],
                           ("dropped", dropped)):
         if counts:
             lines.append(f"  {title}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    if not items:
+    gates = sorted(k[len(GATE_SEEN):] for k in dropped if k.startswith(GATE_SEEN))
+    if gates:
+        kind, _, control = gates[0].rpartition("_")
+        what, words = _KINDS.get(kind, (kind, "age or consent"))
+        lines.append(f"  the list page looks like {what} (a {control} and words about "
+                     f"{words}, no items):")
+        lines.append("  describe how to pass it under 'gate:' - form (a post over HTTP), "
+                     "click (a button, render: browser) or cookies/headers (sent with "
+                     "every request); see docs/SITES.md, Gates")
+    elif not items:
         lines.append("  no items: check list_page.items (and wait_for, for a browser site)")
     return "\n".join(lines)
+
+
+_KINDS = {"age_gate": ("an age gate", "age"), "consent_wall": ("a consent wall", "consent")}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from crawler.errors import ConfigError
 from crawler.logsafety import install_root_handler
 from crawler.sites import SiteDefinition
 from spiders.collector import SiteCollector
+from spiders.cookiejar import use_offline_suffixes
 from spiders.listings import ListingsSpider
 from spiders.retry import RECOVERED
 from spiders.settings import ASYNCIO_REACTOR, process_settings, site_settings
@@ -50,6 +51,7 @@ def crawl_sites(
     """Crawl ``sites`` to the end and return their collectors (listings in memory)."""
     # one reactor for all crawlers, installed before any of them (or Playwright) needs it
     install_reactor(ASYNCIO_REACTOR)
+    use_offline_suffixes()  # before a gate's cookie makes Scrapy fetch the suffix list
     process = CrawlerProcess(process_settings(loaded))
     install_root_handler(loaded.config.crawl.log_level)
     use_browser = loaded.config.crawl.browser

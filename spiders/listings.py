@@ -1,6 +1,7 @@
 """The one generic spider: a site definition says what to fetch and what to read.
 
-List pages are paged through (a next link, a page number, or in the browser a "load
+An age gate or consent wall is passed first where the definition has one (spiders/gate.py).
+List pages are paged through (a next link, a page number, and/or in the browser a "load
 more" button or infinite scroll); each item is read in place, or on its detail page
 when the definition has a link. Listings go to the site's collector in memory; nothing
 passes Scrapy's item pipeline, so no feed exporter or item log line can ever see content.
@@ -9,12 +10,13 @@ passes Scrapy's item pipeline, so no feed exporter or item log line can ever see
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urljoin
 
 import scrapy
 from parsel import Selector, SelectorList
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import FormRequest, HtmlResponse, Response
 from scrapy_playwright.page import PageMethod
 from w3lib.url import add_or_replace_parameter
 
@@ -22,6 +24,7 @@ from crawler.discovery.domains import linked_domains
 from crawler.listing import LIST_FIELDS, Listing, Value
 from crawler.sites import Extractor, SiteDefinition
 from spiders.collector import SiteCollector, reason_of
+from spiders.gate import click_through, form_fields, looks_like_gate
 from spiders.inpage import load_all
 
 
@@ -68,31 +71,81 @@ class ListingsSpider(scrapy.Spider):
         self.monitored = monitored  # registrable domains of every monitored site
 
     async def start(self) -> AsyncIterator[Any]:
+        form = self.site.gate.form if self.site.gate is not None else None
+        if form is not None:
+            # the gate first, over plain HTTP as its post is; the list is asked for once
+            # it is passed (or failed)
+            assert self.site.gate is not None
+            yield scrapy.Request(urljoin(self.start_urls[0], form.url or ""),
+                                 callback=self.parse_gate, errback=self.gate_failed,
+                                 dont_filter=True, cookies=dict(self.site.gate.cookies),
+                                 headers=dict(self.site.gate.headers))
+            return
+        for request in self._list_starts():
+            yield request
+
+    def _list_starts(self) -> Iterator[scrapy.Request]:
         numbered = self.site.list_page.page_parameter
         for url in self.start_urls:
             if numbered is None:
-                yield self._request(url, self.parse_list, list_page=True)
+                yield self._request(url, self.parse_list, list_page=True, dont_filter=True)
             else:
-                yield self._numbered_page(url, numbered.first, previous=None)
+                yield self._numbered_page(url, numbered.first, previous=None, dont_filter=True)
 
     def _request(self, url: str, callback: Any, list_page: bool,
-                 cb_kwargs: dict[str, Any] | None = None) -> scrapy.Request:
+                 cb_kwargs: dict[str, Any] | None = None,
+                 dont_filter: bool = False) -> scrapy.Request:
         meta: dict[str, Any] = {}
+        gate = self.site.gate
         if self.browser:
             meta["playwright"] = True
+            methods = []
+            if gate is not None and gate.click is not None:
+                methods.append(PageMethod(click_through, gate.click, self.site.wait_for))
             if self.site.wait_for:
-                meta["playwright_page_methods"] = [PageMethod("wait_for_selector", self.site.wait_for)]
+                methods.append(PageMethod("wait_for_selector", self.site.wait_for))
+            if methods:
+                meta["playwright_page_methods"] = methods
             if list_page and self.site.list_page.in_browser:
                 meta["playwright_include_page"] = True
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
-                              cb_kwargs=cb_kwargs)
+                              cb_kwargs=cb_kwargs, dont_filter=dont_filter,
+                              cookies=dict(gate.cookies) if gate is not None else None,
+                              headers=dict(gate.headers) if gate is not None else None)
 
-    def _numbered_page(self, url: str, number: int, previous: int | None) -> scrapy.Request:
+    def _numbered_page(self, url: str, number: int, previous: int | None,
+                       dont_filter: bool = False) -> scrapy.Request:
         numbered = self.site.list_page.page_parameter
         assert numbered is not None
         return self._request(add_or_replace_parameter(url, numbered.name, str(number)),
                              self.parse_list, list_page=True,
-                             cb_kwargs={"number": number, "previous": previous})
+                             cb_kwargs={"number": number, "previous": previous},
+                             dont_filter=dont_filter)
+
+    def parse_gate(self, response: Response) -> Iterator[scrapy.Request]:
+        gate = self.site.gate
+        assert gate is not None and gate.form is not None
+        form = response.css(gate.form.css)
+        if not form:
+            # no gate today: the list is read as it is, and the record says so
+            self.collector.drop("gate_form_not_shown")
+            yield from self._list_starts()
+            return
+        yield FormRequest(
+            response.urljoin(form[0].attrib.get("action", "")),
+            method=form[0].attrib.get("method", "GET").upper(),
+            formdata=form_fields(form[0], dict(gate.form.data)),
+            callback=self.gate_passed, errback=self.gate_failed, dont_filter=True,
+            cookies=dict(gate.cookies), headers=dict(gate.headers))
+
+    def gate_passed(self, response: Response) -> Iterator[scrapy.Request]:
+        # the answer's cookie is in the jar now; where the post led is not read
+        yield from self._list_starts()
+
+    def gate_failed(self, failure: Any) -> Iterator[scrapy.Request]:
+        # the list is still asked for: a gate page in place of it is then recorded too
+        self.collector.error(f"gate_{reason_of(failure.value)}")
+        yield from self._list_starts()
 
     async def parse_list(self, response: Response, number: int | None = None,
                          previous: int | None = None) -> AsyncIterator[Any]:
@@ -115,6 +168,9 @@ class ListingsSpider(scrapy.Spider):
                 return
         elif not items:
             self.collector.drop("list_page_without_items")
+            gate = looks_like_gate(response)
+            if gate is not None:
+                self.collector.drop(gate)
         self._page_links(response, items)
         for item in items:
             if list_page.link is None:

@@ -52,3 +52,20 @@ def test_sites_validate_reports_file_line_key(tmp_path: Path) -> None:
     assert f"{bad}:" in result.stderr and "list_page.itemz" in result.stderr
     ok = adcensus("sites", "validate", str(SITES))
     assert ok.returncode == 0 and "ok: 6 site definition(s) valid" in ok.stdout
+
+
+def test_sites_validate_reads_a_definition_merged_over_its_base(tmp_path: Path) -> None:
+    (tmp_path / "bases").mkdir()
+    base = tmp_path / "bases" / "dejtplattform.yaml"
+    base.write_text((SITES / "bases" / "dejtplattform.yaml").read_text()
+                    .replace("age: .alder::text", "age: .alder[[::text"))
+    child = tmp_path / "sockerdejt.yaml"
+    child.write_text((SITES / "sockerdejt.yaml").read_text())
+    result = adcensus("sites", "validate", str(child))
+    assert result.returncode == 2
+    assert f"{child}:6: key 'fields.age': invalid CSS selector" in result.stderr
+    assert f"(the value comes from base {base}, line 9)" in result.stderr
+    ok = adcensus("sites", "validate", str(SITES / "sockerdejt.yaml"),
+                  str(SITES / "bases" / "dejtplattform.yaml"))
+    assert ok.returncode == 0 and "ok: 1 site definition(s) valid" in ok.stdout
+    assert "dejtplattform.yaml: a base, checked through the definitions" in ok.stderr

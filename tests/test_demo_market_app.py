@@ -57,9 +57,14 @@ def market():
     return generate(seed=2, listings=300)
 
 
+# the cookies that pass the market's gates (crawler/demo_market/gates.py)
+PASSED = {"alder": "over18", "age_verified": "1", "samtycke": "ja"}
+
+
 @pytest.fixture(scope="module")
 def client(market):
-    with MarketServer(market) as server, httpx.Client(base_url=server.url) as c:
+    with MarketServer(market) as server, httpx.Client(base_url=server.url,
+                                                      cookies=PASSED) as c:
         assert server.url == f"http://127.0.0.1:{server.port}"
         yield c
 
@@ -340,18 +345,28 @@ def test_cards_carry_every_field_and_the_next_page_is_in_the_head(client, market
     assert client.get(f"{CARDS}/page/{last + 1}").status_code == 404
 
 
-def test_feed_api_serves_batches_until_the_end(client, market):
+def test_feed_api_serves_batches_until_the_end_of_each_numbered_page(client, market):
     live = market.live_hits("dejtflodet")
-    posts, start, end, batches = [], 0, False, 0
-    while not end:
-        data = client.get(f"{FEED}/api/poster", params={"start": start}).json()
-        assert len(data["poster"]) <= 5
-        posts += data["poster"]
-        start += len(data["poster"])
-        end = data["slut"]
-        batches += 1
+    posts, batches, page_no = [], 0, 1
+    while page_no is not None:
+        start, end, on_page = 0, False, 0
+        while not end:
+            data = client.get(f"{FEED}/api/poster",
+                              params={"sida": page_no, "start": start}).json()
+            assert len(data["poster"]) <= 5
+            posts += data["poster"]
+            start += len(data["poster"])
+            on_page += len(data["poster"])
+            end = data["slut"]
+            batches += 1
+        assert on_page <= 15
+        page_no = data["nasta"]
     assert live and [p["id"] for p in posts] == [h.hit_id for h in live]
-    assert batches == max(1, -(-len(live) // 5))
+    assert batches == sum(max(1, -(-min(15, len(live) - s) // 5))
+                          for s in range(0, max(1, len(live)), 15))
+    beyond = client.get(f"{FEED}/api/poster", params={"sida": 99}).json()
+    assert beyond == {"poster": [], "slut": True, "nasta": None}
+    assert client.get(f"{FEED}/", params={"sida": "x"}).status_code == 400
     f = market.posting(live[0].listing_id).fields
     first = (posts[0]["alias"], posts[0]["city"], posts[0]["about"])
     assert first == (f["name"], f["locality"], f["text"])
@@ -368,7 +383,8 @@ def test_a_layout_change_breaks_every_shipped_site_s_items(market):
     from crawler.sites import load_sites
     from tests.conftest import SITES
 
-    with MarketServer(market) as server, httpx.Client(base_url=server.url) as c:
+    with MarketServer(market) as server, httpx.Client(base_url=server.url,
+                                                      cookies=PASSED) as c:
         for site in load_sites(SITES):
             start = site.start_urls[0]
             items = site.list_page.items
@@ -383,3 +399,32 @@ def test_a_layout_change_breaks_every_shipped_site_s_items(market):
                     item_class = items.css.rsplit(".", 1)[1]
                     assert (f'"{item_class}"' in html) != changed, (site.name, changed)
         server.faults.clear()
+
+
+def test_gated_sites_serve_only_their_gate_until_it_is_passed(market):
+    """The gates are real: without the answer every page of the site is the gate (no
+    item, no content), and the answer is the cookie that the gate itself sets."""
+    with MarketServer(market) as server, httpx.Client(base_url=server.url) as c:
+        hit = market.live_hits("radannonsen")[0]
+        for url in (f"{LINES}/", f"{LINES}/?sida=2", f"{LINES}/annons/{hit.hit_id}"):
+            gate = Selector(c.get(url).text)
+            assert gate.css("h2::text").get() == "Är du över 18?"
+            assert not gate.css("tr.rad, #annons")
+            assert gate.css("form.alder input[name=till]::attr(value)").get() == url
+        no = c.post(f"{LINES}/alder", data={"till": f"{LINES}/", "svar": "nej"})
+        assert no.status_code == 303 and "alder" not in c.cookies
+        # an answer never leads out of the site
+        yes = c.post(f"{LINES}/alder", data={"till": "http://example.org/", "svar": "ja"})
+        assert yes.status_code == 303 and yes.headers["location"] == f"{LINES}/"
+        assert c.cookies.get("alder") == "over18"
+        assert Selector(c.get(f"{LINES}/").text).css("tr.rad")
+
+        cards = Selector(c.get(f"{CARDS}/").text)
+        assert cards.css(".age-gate h2::text").get() == "Adults only"
+        assert not cards.css("article.card") and "age_verified=1" in cards.css("script").get()
+        c.cookies.set("age_verified", "1")
+        assert Selector(c.get(f"{CARDS}/").text).css("article.card")
+
+        assert c.get(f"{SUGAR}/api/members").status_code == 403
+        c.cookies.set("samtycke", "ja")
+        assert c.get(f"{SUGAR}/api/members").json()["members"]

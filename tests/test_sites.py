@@ -67,7 +67,138 @@ def test_one_way_to_paginate(tmp_path: Path) -> None:
                         "  next_page: a.n::attr(href)\n  page_parameter: {name: page}\n")
     [error] = errors_of(write(tmp_path, text))
     assert error.key == "list_page"
-    assert "at most one way to paginate, not next_page and page_parameter" in error.message
+    assert ("at most one way to paginate between pages, not next_page and page_parameter"
+            in error.message)
+
+
+BROWSER = GOOD.replace("kind: ad_board", "kind: ad_board\nrender: browser")
+NEXT = "  next_page: a.n::attr(href)\n"
+NUMBER = "  page_parameter: {name: sida}\n"
+MORE = "  load_more: {button: '#fler'}\n"
+SCROLL = "  infinite_scroll: {end: '#slut'}\n"
+
+
+# one way within a browser page may combine with one way from page to page; two of one
+# kind cannot (which "next" would win?)
+@pytest.mark.parametrize("modes, error", [
+    (MORE + NEXT, None),
+    (MORE + NUMBER, None),
+    (SCROLL + NUMBER, None),
+    (SCROLL + NEXT, None),
+    (MORE + SCROLL, "within a page, not load_more and infinite_scroll"),
+    (NEXT + NUMBER, "between pages, not next_page and page_parameter"),
+    (MORE + SCROLL + NEXT, "within a page, not load_more and infinite_scroll"),
+])
+def test_pagination_modes_that_combine(tmp_path: Path, modes: str, error: str | None) -> None:
+    path = write(tmp_path, BROWSER.replace("  link: a::attr(href)\n",
+                                           "  link: a::attr(href)\n" + modes))
+    if error is None:
+        site = load_site(path)
+        assert site.list_page.in_browser
+    else:
+        [found] = errors_of(path)
+        assert found.key == "list_page" and error in found.message
+        assert "may combine with one of next_page, page_parameter" in found.message
+
+
+# gate: how to pass an age gate or consent wall; every error names its key
+@pytest.mark.parametrize("render, gate, key, error", [
+    ("http", "gate: {form: {css: form.alder, data: {svar: ja}}}", None, None),
+    ("http", "gate: {form: {css: form.alder, url: /alder}, cookies: {lang: sv}}", None, None),
+    ("http", "gate: {cookies: {age_verified: '1'}}", None, None),
+    ("http", "gate: {headers: {X-Age-Verified: 'yes'}}", None, None),
+    ("browser", "gate: {click: '#godkann'}", None, None),
+    ("browser", "gate: {form: {css: form.alder}}", None, None),
+    ("http", "gate: {click: '#godkann'}", "", "'gate.click' needs render: browser"),
+    ("browser", "gate: {click: '#ok', form: {css: form}}", "gate", "not both"),
+    ("http", "gate: {}", "gate", "say how to pass the gate"),
+    ("http", "gate: {form: {css: '[['}}", "gate.form.css", "invalid CSS selector"),
+    ("http", "gate: {form: {data: {a: b}}}", "gate.form.css", "Field required"),
+    ("browser", "gate: {click: 'a[[b'}", "gate.click", "invalid CSS selector"),
+    ("http", "gate: {cookies: {'bad name': x}}", "gate.cookies", "invalid cookie name"),
+    ("http", "gate: {headers: {Cookie: 'a=b'}}", "gate.headers", "under 'cookies'"),
+    ("http", "gate: {button: '#ok'}", "gate.button", "unknown key"),
+])
+def test_gate(tmp_path: Path, render: str, gate: str, key: str | None,
+              error: str | None) -> None:
+    text = (BROWSER if render == "browser" else GOOD) + gate + "\n"
+    path = write(tmp_path, text)
+    if error is None:
+        assert load_site(path).gate is not None
+        return
+    [found] = errors_of(path)
+    assert found.key == key and error in found.message, found
+    assert found.path == str(path) and found.line is not None
+
+
+BASE = """\
+# a platform's base: no name, no start URL
+kind: ad_board
+list_page:
+  items: li.ad
+  link: a::attr(href)
+  next_page: a.next::attr(href)
+fields:
+  locality: .ort::text
+  age: .alder::text
+"""
+
+
+def test_a_definition_extends_a_base(tmp_path: Path) -> None:
+    (tmp_path / "bases").mkdir()
+    write(tmp_path / "bases", BASE, "platform.yaml")
+    write(tmp_path / "bases", "extends: platform\nrender: http\n", "platform2.yaml")
+    child = write(tmp_path, "name: board\nextends: platform\nstart_urls: [/b/]\n"
+                  "list_page: {next_page: null, page_parameter: {name: sida}}\n"
+                  "fields: {age: null, gender: .kon::text}\n")
+    site = load_site(child)
+    assert site.extends == "platform" and site.kind == "ad_board"
+    # mappings merge key by key, the child winning; null removes what the base gave
+    assert site.list_page.items.css == "li.ad" and site.list_page.next_page is None
+    assert site.list_page.page_parameter.name == "sida"
+    assert list(site.fields) == ["locality", "gender"]
+    # by relative path, and a base extending a base
+    other = write(tmp_path, "name: other\nextends: bases/platform2.yaml\nstart_urls: [/o/]\n",
+                  "other.yaml")
+    assert load_site(other).list_page.next_page.css == "a.next::attr(href)"
+    # bases are not sites: a directory's sites are its own files only
+    assert [s.name for s in load_sites(tmp_path)] == ["board", "other"]
+
+
+@pytest.mark.parametrize("child, bases, key, error", [
+    ("extends: nosuch\n", {}, "extends", "base 'nosuch' not found"),
+    ("extends: ../elsewhere.yaml\n", {}, "extends", "not found"),
+    ("extends: [a, b]\n", {}, "extends", "give a base's name"),
+    ("extends: a\n", {"a": "extends: b\n", "b": "extends: a\n"}, "extends",
+     "in a cycle: board.yaml -> a.yaml -> b.yaml -> a.yaml"),
+    ("extends: a\n", {"a": BASE.replace("age: .alder::text", "age: '[['")}, "fields.age",
+     "(the value comes from base"),
+    ("extends: a\nfields: {age: '[['}\n", {"a": BASE}, "fields.age", "invalid CSS"),
+    ("extends: a\nlist_page: {load_more: {button: '#x'}}\n", {"a": BASE}, "",
+     "need render: browser"),
+])
+def test_extends_errors_name_the_file_and_the_base(tmp_path: Path, child: str,
+                                                   bases: dict[str, str], key: str,
+                                                   error: str) -> None:
+    (tmp_path / "bases").mkdir()
+    for name, text in bases.items():
+        write(tmp_path / "bases", text, f"{name}.yaml")
+    path = write(tmp_path, "name: board\nstart_urls: [/b/]\n" + child)
+    [found] = errors_of(path)
+    assert found.path == str(path), found
+    assert found.key == key and error in found.message, found
+    if "comes from base" in error:
+        assert str(tmp_path / "bases" / "a.yaml") in found.message and found.line == 3
+
+
+def test_shipped_definitions_use_gates_bases_and_combined_pagination() -> None:
+    sites = {s.name: s for s in load_sites(SITES)}
+    gates = [s.gate for s in sites.values() if s.gate is not None]
+    assert any(g.form for g in gates) and any(g.click for g in gates)
+    assert any(g.cookies or g.headers for g in gates)
+    assert sum(s.extends is not None for s in sites.values()) >= 2
+    assert any(s.list_page.in_browser and (s.list_page.next_page or s.list_page.page_parameter)
+               for s in sites.values())
 
 
 def test_page_parameter_and_infinite_scroll(tmp_path: Path) -> None:

@@ -53,3 +53,15 @@ def test_the_report_keeps_recovered_pages_apart_from_errors() -> None:
                  recovered={"http_503": 83})
     assert "  errors: http_503 2" in out.splitlines()
     assert "  recovered on retry: http_503 83" in out.splitlines()
+
+
+def test_a_gate_met_is_reported_with_the_key_to_add() -> None:
+    from spiders.check import report
+
+    out = report("tavla", 1, 0, {}, {}, {"list_page_without_items": 1,
+                                           "list_page_looks_like_consent_wall_button": 1},
+                 ["text"])
+    assert "the list page looks like a consent wall (a button and words about consent" in out
+    assert "under 'gate:'" in out and "check list_page.items" not in out
+    plain = report("tavla", 1, 0, {}, {}, {"list_page_without_items": 1}, ["text"])
+    assert "no items: check list_page.items" in plain and "gate" not in plain

@@ -15,7 +15,8 @@ def add(commands: argparse._SubParsersAction) -> None:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     validate = sub.add_parser(
         "validate", help="check site definition files",
-        description="Check every site definition; errors name file, line and key.")
+        description="Check every site definition, merged over the base it extends; errors "
+        "name file, line and key (and the base, when the bad value came from it).")
     validate.add_argument("paths", nargs="*", type=Path,
                           help="files or directories (default: the config's sites.dir, else ./sites)")
     validate.add_argument("--config", type=Path, default=None)
@@ -23,7 +24,9 @@ def add(commands: argparse._SubParsersAction) -> None:
     check = sub.add_parser(
         "check", help="crawl a few pages of one site and print field fill rates",
         description="Crawl the first pages of one site (live) and print, per field, how often "
-        "it was filled. No content is printed. Exit 1 when no item was found.")
+        "it was filled, and whether a list page without items looks like an age gate or a "
+        "consent wall (then which 'gate:' key to add). No content is printed. Exit 1 when "
+        "no item was found.")
     check.add_argument("name", help="the site's name")
     check.add_argument("--config", type=Path, default=Path("adcensus.yaml"))
     check.add_argument("--pages", type=int, default=20, help="page budget (default 20)")
@@ -34,6 +37,7 @@ def add(commands: argparse._SubParsersAction) -> None:
 def validate_command(args: argparse.Namespace) -> int:
     from crawler.config import load_config
     from crawler.errors import ConfigError, ConfigErrors
+    from crawler.site_bases import BASES_DIR
     from crawler.sites import load_site, load_sites
 
     paths: list[Path] = list(args.paths)
@@ -46,6 +50,11 @@ def validate_command(args: argparse.Namespace) -> int:
     errors: list[ConfigError] = []
     count = 0
     for path in paths:
+        if path.is_file() and path.parent.name == BASES_DIR:
+            # a base is no whole definition: it is checked merged, in each that extends it
+            print(f"{path}: a base, checked through the definitions that extend it",
+                  file=sys.stderr)
+            continue
         try:
             count += len(load_sites(path)) if path.is_dir() else bool(load_site(path))
         except ConfigErrors as exc:

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from crawler.demo_market import dejtflodet, pages, radannonsen, visitkortet
+from crawler.demo_market import dejtflodet, gates, pages, radannonsen, visitkortet
 from crawler.demo_market.market import Market, Posting
 from crawler.demo_market.params import BadParam, int_param
 
@@ -112,6 +112,8 @@ def create_app(market: Market) -> Starlette:
         return HTMLResponse(static["members"])
 
     async def api_members(request: Request) -> Response:
+        if not gates.passed(request, pages.CONSENT_COOKIE):
+            return JSONResponse({"error": "consent needed"}, status_code=403)
         try:
             offset = int_param(request, "offset", 0, 0)
             limit = min(int_param(request, "limit", MEMBERS_DEFAULT_LIMIT, 1),

@@ -1,12 +1,14 @@
 """Dejtflödet: a sugardating feed built by JavaScript that loads the next posts when its
 end scrolls into view (infinite scroll: no button, no link), a few at a time from a JSON
-endpoint, and says "Inga fler inlägg" (``#slut``) once everything is shown. Every field
-is on the post; the raw HTML holds none of them."""
+endpoint, and says "Inga fler inlägg" (``#slut``) once everything on the page is shown.
+The feed is split into numbered pages (``?sida=N``, PAGE_POSTS posts each, a "Nästa
+sida" link at the end of all but the last): page number plus infinite scroll. Every
+field is on the post; the raw HTML holds none of them."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from crawler.demo_market.market import Market, Posting
@@ -16,12 +18,14 @@ from crawler.demo_market.params import BadParam, int_param
 SITE = "dejtflodet"
 PATH = f"/sites/{SITE}"
 BATCH = 5  # posts per load: a batch of tall posts is more than a window shows
+PAGE_POSTS = 15  # posts per numbered page: three scrolls' worth
 
 _FEED_JS = JS_COMMON + """
 (function () {
   const body = document.body;
   const feed = document.getElementById("flode");
   const bottom = document.getElementById("botten");
+  const sida = new URLSearchParams(location.search).get("sida") || "1";
   let start = 0;
   let loading = false;
   let done = false;
@@ -66,7 +70,8 @@ _FEED_JS = JS_COMMON + """
     loading = true;
     body.dataset.ready = "0";
     try {
-      const r = await fetch("%(base)s/api/poster?start=" + start);
+      const r = await fetch("%(base)s/api/poster?sida=" + encodeURIComponent(sida) +
+                            "&start=" + start);
       if (!r.ok) throw new Error("HTTP " + r.status);
       const data = await r.json();
       for (const m of data.poster) feed.appendChild(post(m));
@@ -76,6 +81,11 @@ _FEED_JS = JS_COMMON + """
         const end = el("p", null, "Inga fler inlägg.");
         end.id = "slut";
         bottom.before(end);
+        if (data.nasta !== null) {
+          const next = el("a", "nasta", "Nästa sida");
+          next.href = "%(base)s/?sida=" + data.nasta;
+          bottom.before(next);
+        }
       }
     } catch (e) {
       // no end marker: a crawler waiting for one records the feed as broken
@@ -119,17 +129,25 @@ def routes(market: Market) -> list[Route]:
     html = shell()
 
     async def feed(request: Request) -> Response:
+        try:
+            int_param(request, "sida", 1, 1)
+        except BadParam as e:
+            return PlainTextResponse(str(e), status_code=400)
         return HTMLResponse(html)
 
     async def posts(request: Request) -> Response:
         try:
+            page_no = int_param(request, "sida", 1, 1)
             start = int_param(request, "start", 0, 0)
         except BadParam as e:
             return JSONResponse({"error": str(e)}, status_code=400)
         hits = market.live_hits(SITE)
-        chunk = hits[start:start + BATCH]
+        on_page = hits[(page_no - 1) * PAGE_POSTS:page_no * PAGE_POSTS]
+        chunk = on_page[start:start + BATCH]
+        more_pages = page_no * PAGE_POSTS < len(hits)
         return JSONResponse({"poster": [post_json(h.hit_id, market.posting(h.listing_id))
                                         for h in chunk],
-                             "slut": start + BATCH >= len(hits)})
+                             "slut": start + BATCH >= len(on_page),
+                             "nasta": page_no + 1 if more_pages else None})
 
     return [Route(f"{PATH}/", feed), Route(f"{PATH}/api/poster", posts)]

@@ -26,6 +26,7 @@ _CSS = (
 AD_BOARD = "/sites/annonstavlan"
 PROFILES = "/sites/profilkatalogen"
 SUGAR = "/sites/sockerdejt"
+CONSENT_COOKIE = ("samtycke", "ja")  # set by sockerdejt's consent wall (gates.py)
 
 
 def page(title: str, body: str, lang: str = "sv", script: str = "", head: str = "") -> str:
@@ -261,10 +262,36 @@ _MEMBERS_JS = JS_COMMON + """
     loading = false;
     body.dataset.ready = "1";
   }
-  document.getElementById("visa-fler").addEventListener("click", load);
-  load();
+  const more = document.getElementById("visa-fler");
+  function start() {
+    more.addEventListener("click", load);
+    load();
+  }
+  if (document.cookie.split("; ").indexOf("%(consent)s") >= 0) {
+    start();
+    return;
+  }
+  // the consent wall: nothing is loaded, and no button to load more, until it is answered
+  more.remove();
+  const wall = el("div", "samtycke");
+  wall.id = "samtycke";
+  wall.setAttribute("role", "dialog");
+  wall.appendChild(el("h2", null, "Vi använder cookies"));
+  wall.appendChild(el("p", null, "Godkänn cookies för att se medlemmarna."));
+  const ok = el("button", null, "Godkänn alla");
+  ok.id = "godkann";
+  ok.type = "button";
+  ok.addEventListener("click", function () {
+    document.cookie = "%(consent)s; path=%(base)s/; SameSite=Lax";
+    wall.remove();
+    box.after(more);
+    start();
+  });
+  wall.appendChild(ok);
+  box.before(wall);
+  body.dataset.ready = "1";
 })();
-""" % {"base": SUGAR}
+""" % {"base": SUGAR, "consent": "=".join(CONSENT_COOKIE)}
 
 
 def members_shell() -> str:

@@ -1,6 +1,8 @@
 """Radannonsen: a small ad board of one-line ads in a table, paged by number (``?sida=N``)
 with no next link, and detail pages whose fields sit in a definition list under Swedish
-labels, so its site definition reads them with XPath. A page past the last is empty."""
+labels, so its site definition reads them with XPath. A page past the last is empty.
+Every page sits behind an age gate, "Är du över 18?", answered by a form post that sets
+a cookie (gates.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from crawler.demo_market import gates
 from crawler.demo_market.elsewhere import website_link
 from crawler.demo_market.market import Market, Posting
 from crawler.demo_market.pages import not_found, page
@@ -58,6 +61,8 @@ def routes(market: Market) -> list[Route]:
     details: dict[str, str] = {}  # a posting's page never changes, only whether it is live
 
     async def listing(request: Request) -> Response:
+        if not gates.passed(request, gates.AGE_COOKIE):
+            return gates.age_form(PATH, "Radannonsen", request)
         try:
             page_no = int_param(request, "sida", 1, 1)
         except BadParam as e:
@@ -68,6 +73,8 @@ def routes(market: Market) -> list[Route]:
                                       page_no))
 
     async def ad(request: Request) -> Response:
+        if not gates.passed(request, gates.AGE_COOKIE):
+            return gates.age_form(PATH, "Radannonsen", request)
         hit_id = request.path_params["hit_id"]
         h = market.hit(SITE, hit_id)
         if h is None:
@@ -77,4 +84,8 @@ def routes(market: Market) -> list[Route]:
             html = details[hit_id] = detail(market.posting(h.listing_id))
         return HTMLResponse(html)
 
-    return [Route(f"{PATH}/", listing), Route(f"{PATH}/annons/{{hit_id}}", ad)]
+    async def answer(request: Request) -> Response:
+        return await gates.answer_age_form(PATH, request)
+
+    return [Route(f"{PATH}/", listing), Route(f"{PATH}/annons/{{hit_id}}", ad),
+            Route(f"{PATH}/alder", answer, methods=["POST"])]

@@ -1,7 +1,8 @@
 """Visitkortet: a profile directory rendered on the server, in English, with every field
 on the list page's cards (read in place: there is no detail page), several of them in
 ``data-`` attributes, and languages as one chip each. The next page is announced only in the head (``<link rel="next">``),
-and a page number past the last is a 404."""
+and a page number past the last is a 404. Every page sits behind an "Adults only" gate
+whose button's script sets a cookie (gates.py): a plain HTTP crawler sends that cookie."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from crawler.demo_market import gates
 from crawler.demo_market.elsewhere import website_link
 from crawler.demo_market.market import Market, Posting
 from crawler.demo_market.pages import not_found, page
@@ -65,9 +67,13 @@ def routes(market: Market) -> list[Route]:
                                       page_no, start + PAGE_SIZE < len(hits)))
 
     async def first(request: Request) -> Response:
+        if not gates.passed(request, gates.ADULT_COOKIE):
+            return gates.adult_button(PATH, "Visitkortet")
         return render(1)
 
     async def numbered(request: Request) -> Response:
+        if not gates.passed(request, gates.ADULT_COOKIE):
+            return gates.adult_button(PATH, "Visitkortet")
         page_no = request.path_params["page_no"]
         return render(page_no) if page_no >= 1 else HTMLResponse(not_found("en"), 404)
 
