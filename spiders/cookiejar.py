@@ -12,10 +12,7 @@ nothing. Imported by spiders/crawl.py before any crawler starts.
 from __future__ import annotations
 
 import scrapy.downloadermiddlewares.cookies as scrapy_cookies
-from tldextract import TLDExtract
-
-OFFLINE_SUFFIXES = TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True,
-                              include_psl_private_domains=True)
+from crawler.discovery.domains import OFFLINE_SUFFIXES
 
 
 def use_offline_suffixes() -> None:

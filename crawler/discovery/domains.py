@@ -20,8 +20,10 @@ from urllib.parse import urlsplit
 
 import tldextract
 
-_EXTRACT = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(),
-                                 fallback_to_snapshot=True, include_psl_private_domains=True)
+# also Scrapy's cookie jar's (spiders/cookiejar.py): one offline list for the process
+OFFLINE_SUFFIXES = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(),
+                                         fallback_to_snapshot=True,
+                                         include_psl_private_domains=True)
 # one DNS label: letters, digits, hyphens inside (IDNA "xn--" forms included)
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _LINKED_PREFIXES = ("http://", "https://")
@@ -57,7 +59,7 @@ def registrable(host: str) -> str | None:
     labels = name.split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
         return None
-    found = _EXTRACT(name)
+    found = OFFLINE_SUFFIXES(name)
     if found.suffix:
         return found.top_domain_under_public_suffix or None
     return ".".join(labels[-2:])  # the list's default rule "*"
@@ -78,7 +80,7 @@ def parse_domain(text: str) -> str:
     bad = [label for label in name.split(".") if not _LABEL.match(label)]
     if bad:
         raise BadDomain(f"{text!r} is not a domain name: bad label {bad[0]!r}")
-    if _EXTRACT(name).suffix and not _EXTRACT(name).domain:
+    if OFFLINE_SUFFIXES(name).suffix and not OFFLINE_SUFFIXES(name).domain:
         raise BadDomain(f"{text!r} is a public suffix, not a registrable domain")
     found = registrable(name)
     if found is None:
