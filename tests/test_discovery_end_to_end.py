@@ -5,7 +5,9 @@ accepts once completed."""
 
 from __future__ import annotations
 
+
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,11 +44,9 @@ def config_for(tmp_path: Path, url: str, enabled: list[str] = HTTP_SITES,
     data = yaml.safe_load(path.read_text())
     data["sites"]["enabled"] = enabled
     data["discovery"] = {"min_advertisers": 5}
+    # a sites dir of its own (with its bases): adopt writes its draft there
     sites = tmp_path / "sites"
-    sites.mkdir()
-    for name in enabled:  # a sites dir of its own: adopt writes its draft there
-        (sites / f"{name}.yaml").write_text(
-            (Path(data["sites"]["dir"]) / f"{name}.yaml").read_text())
+    shutil.copytree(data["sites"]["dir"], sites)
     data["sites"]["dir"] = str(sites)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
