@@ -18,9 +18,10 @@ from scrapy_playwright.page import PageMethod
 from w3lib.url import add_or_replace_parameter
 
 from crawler.listing import LIST_FIELDS, Listing, Value
-from crawler.sites import Extractor, SiteDefinition
+from crawler.sites import Extractor, FieldSource, SiteDefinition
 from spiders.collector import SiteCollector, reason_of
 from spiders.inpage import load_all
+from spiders.structured import read_structured
 
 
 def extract(node: Selector | Response, extractor: Extractor) -> str:
@@ -44,6 +45,8 @@ def extract_values(node: Selector | Response, extractor: Extractor) -> tuple[str
 
 
 def read(node: Selector | Response, name: str, extractor: Extractor) -> Value:
+    if isinstance(extractor, FieldSource) and extractor.source not in ("css", "xpath"):
+        return read_structured(node, name, extractor)
     return extract_values(node, extractor) if name in LIST_FIELDS else extract(node, extractor)
 
 
