@@ -50,16 +50,22 @@ def test_every_kind_of_site_and_of_pagination_is_shipped() -> None:
     """The shipped definitions are the examples: each way of paging a list is used by
     one, selectors are written in CSS and in XPath, items read in place and on a page
     of their own."""
-    sites = load_sites(SITES)
-    assert len(sites) >= 6
+    every = load_sites(SITES)
+    assert len(every) >= 8
     for kind in SITE_KINDS:
-        assert sum(s.kind == kind for s in sites) >= 2, kind
+        assert sum(s.kind == kind for s in every) >= 2, kind
+    sites = [s for s in every if s.list_page is not None]
     for mode in PAGINATION:
         assert any(getattr(s.list_page, mode) is not None for s in sites), mode
     selectors = [e for s in sites for e in (s.list_page.items, *s.fields.values())]
     assert any(e.xpath for e in selectors) and any(e.css for e in selectors)
     assert any(s.list_page.link is None for s in sites if s.render == "http")
     assert any(s.list_page.link is not None for s in sites if s.render == "browser")
+    # and the other ways of finding listings: a JSON API, sitemaps with JSON-LD/microdata
+    assert any(s.api is not None and s.render == "http" for s in every)
+    assert any(s.sitemap is not None for s in every)
+    sources = {f.source for s in every for f in s.fields.values()}
+    assert {"css", "xpath", "json", "jsonld", "microdata"} <= sources
 
 
 def test_one_way_to_paginate(tmp_path: Path) -> None:
