@@ -56,14 +56,16 @@ class ApiSpider(ListingsSpider):
             return
         found = jsonpath.search(data, self.api.items)
         items = found if isinstance(found, list) else []
-        if found is not None and not isinstance(found, list):
-            # a path that stops at one object (or a number) instead of the list of items
-            self.collector.drop("api_items_not_a_list")
         signature = hash(json.dumps(items, sort_keys=True))
         if batches > 1 and (not items or signature == previous):
             return  # the end of the list: an empty batch, or the last one served again
-        if not items:
-            self.collector.drop("api_items_missing" if found is None else "api_batch_empty")
+        if found is None:
+            self.collector.drop("api_items_missing")
+        elif not isinstance(found, list):
+            # a path that stops at one object (or a number) instead of the list of items
+            self.collector.drop("api_items_not_a_list")
+        elif not items:
+            self.collector.drop("api_batch_empty")
         for item in items:
             if self.api.detail is None:
                 self._collect(item)
