@@ -86,7 +86,7 @@ class SitemapListingsSpider(ListingsSpider):
         if body[:2] == b"\x1f\x8b":  # a .xml.gz file served as is
             try:
                 body = gunzip(body, max_size=MAX_SITEMAP_BYTES)
-            except (OSError, ValueError):
+            except (OSError, EOFError, ValueError):  # broken, cut short, too large
                 return None
         stripped = body.lstrip()
         if not stripped.startswith(b"<"):
