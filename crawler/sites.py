@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
@@ -80,7 +80,7 @@ class Extractor(Strict):
             raise ValueError("give exactly one of 'css' or 'xpath'")
         return self._valid_selector()
 
-    def _valid_selector(self) -> Extractor:
+    def _valid_selector(self) -> Self:
         if self.css is not None:
             try:
                 _css.css_to_xpath(self.css)

@@ -18,7 +18,7 @@ from scrapy_playwright.page import PageMethod
 from w3lib.url import add_or_replace_parameter
 
 from crawler.listing import LIST_FIELDS, Listing, Value
-from crawler.sites import Extractor, FieldSource, SiteDefinition
+from crawler.sites import Extractor, FieldSource, ListPage, SiteDefinition
 from spiders.collector import SiteCollector, reason_of
 from spiders.inpage import load_all
 from spiders.structured import read_structured
@@ -66,8 +66,14 @@ class ListingsSpider(scrapy.Spider):
         self.collector = collector
         self.browser = use_browser and site.render == "browser"
 
+    @property
+    def list_page(self) -> ListPage:
+        # api and sitemap sites have spiders of their own (spiders/crawl.py spider_class)
+        assert self.site.list_page is not None, "a site without list_page"
+        return self.site.list_page
+
     async def start(self) -> AsyncIterator[Any]:
-        numbered = self.site.list_page.page_parameter
+        numbered = self.list_page.page_parameter
         for url in self.start_urls:
             if numbered is None:
                 yield self._request(url, self.parse_list, list_page=True)
@@ -81,13 +87,13 @@ class ListingsSpider(scrapy.Spider):
             meta["playwright"] = True
             if self.site.wait_for:
                 meta["playwright_page_methods"] = [PageMethod("wait_for_selector", self.site.wait_for)]
-            if list_page and self.site.list_page.in_browser:
+            if list_page and self.list_page.in_browser:
                 meta["playwright_include_page"] = True
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
                               cb_kwargs=cb_kwargs)
 
     def _numbered_page(self, url: str, number: int, previous: int | None) -> scrapy.Request:
-        numbered = self.site.list_page.page_parameter
+        numbered = self.list_page.page_parameter
         assert numbered is not None
         return self._request(add_or_replace_parameter(url, numbered.name, str(number)),
                              self.parse_list, list_page=True,
@@ -99,11 +105,11 @@ class ListingsSpider(scrapy.Spider):
         page = response.meta.get("playwright_page")
         if page is not None:
             try:
-                html = await load_all(page, self.site.list_page, self.collector)
+                html = await load_all(page, self.list_page, self.collector)
             finally:
                 await page.close()
             response = HtmlResponse(url=response.url, body=html, encoding="utf-8")
-        list_page = self.site.list_page
+        list_page = self.list_page
         items = select(response, list_page.items)
         numbered = list_page.page_parameter if number is not None else None
         signature = hash(tuple(item.get() for item in items)) if numbered is not None else None

@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 from parsel import Selector
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from crawler import jsonpath
 from crawler.listing import LIST_FIELDS, Value
@@ -71,7 +71,8 @@ def microdata_texts(node: Node, path: str) -> list[str]:
     """Values of the itemprop path ``address.addressLocality``: properties of the
     page's top-level items (``itemscope`` not itself a property), then of the item each
     step names; every match, in document order."""
-    root = node.root if isinstance(node, Selector) else node.selector.root
+    selector = node.selector if isinstance(node, TextResponse) else node
+    root = selector.root if isinstance(selector, Selector) else None
     if not isinstance(root, etree._Element):
         return []
     scopes = [e for e in root.iter() if isinstance(e.tag, str)
