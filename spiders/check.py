@@ -31,7 +31,7 @@ def report(site: object, pages: int, items: int, filled: dict[str, int],
     for name in declared:
         n = filled.get(name, 0)
         rate = f"{100 * n / items:5.1f} %" if items else "    -"
-        flag = "  <- never filled: check the selector" if items and not n else ""
+        flag = "  <- never filled: check its selector or path" if items and not n else ""
         lines.append(f"  {name:<12} {FIELDS[name].value:<18} {n:>7}  {rate}{flag}")
     for title, counts in (("errors", errors), ("recovered on retry", recovered or {}),
                           ("dropped", dropped)):

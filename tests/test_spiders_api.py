@@ -161,19 +161,35 @@ def test_kontaktnavet_is_read_from_its_api_without_a_browser(tmp_path: Path) -> 
     assert "@" not in out and not any(p.name in out for p in live)
 
 
-def test_sites_check_says_when_the_items_path_finds_nothing(tmp_path: Path) -> None:
+def check_broken(tmp_path: Path, key: str, value: Any) -> subprocess.CompletedProcess[str]:
+    """`sites check` of kontaktnavet with one key of its definition changed."""
     sites = tmp_path / "sites"
     shutil.copytree(SITES, sites)
     broken = yaml.safe_load((sites / "kontaktnavet.yaml").read_text())
-    broken["api"]["items"] = "data.ads"  # the API calls it data.annonser
+    section, name = key.split(".")
+    broken[section][name] = value
     (sites / "kontaktnavet.yaml").write_text(yaml.safe_dump(broken))
     with MarketServer(generate(seed=11, listings=200)) as server:
         config = write_config(tmp_path, server.url)
         data = yaml.safe_load(config.read_text())
         data["sites"]["dir"] = str(sites)
         config.write_text(yaml.safe_dump(data))
-        result = check(config, "kontaktnavet")
+        return check(config, "kontaktnavet")
+
+
+def test_sites_check_says_when_the_items_path_finds_nothing(tmp_path: Path) -> None:
+    result = check_broken(tmp_path, "api.items", "data.ads")  # the API says data.annonser
     assert result.returncode == 1
     assert "kontaktnavet: 1 pages, 0 items" in result.stdout
     assert "dropped: api_items_missing 1" in result.stdout
     assert "no items: check api.items" in result.stdout
+
+
+
+def test_sites_check_flags_a_json_path_that_fills_nothing(tmp_path: Path) -> None:
+    # the API says plats.stad
+    result = check_broken(tmp_path, "fields.locality", {"json": "plats.city"})
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"locality\s+indicator\s+0\s+0\.0 %  <- never filled: check its "
+                     r"selector or path", result.stdout)
+    assert re.search(r"name\s+transient content\s+(\d+)\s+100\.0 %", result.stdout)
