@@ -20,6 +20,7 @@ import yaml
 from scrapy.http import TextResponse
 
 from crawler.demo_market.generator import generate
+from crawler.demo_market.market import Market
 from crawler.demo_market.server import MarketServer
 from crawler.sites import SiteDefinition
 from spiders.api import ApiSpider
@@ -137,12 +138,12 @@ def test_items_that_fill_no_field_are_dropped() -> None:
 def check(config: Path, site: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "crawler.cli", "sites", "check", site,
                            "--config", str(config), "--pages", "1000"],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
 
 
 def filled(out: str) -> dict[str, int]:
     return {m[1]: int(m[2]) for m in re.finditer(r"^  (\w+)\s+(?:indicator|transient content)"
-                                                  r"\s+(\d+)", out, re.M)}
+                                                  r"\s+(\d+)", out, re.MULTILINE)}
 
 
 def test_kontaktnavet_is_read_from_its_api_without_a_browser(tmp_path: Path) -> None:
@@ -161,15 +162,20 @@ def test_kontaktnavet_is_read_from_its_api_without_a_browser(tmp_path: Path) -> 
     assert "@" not in out and not any(p.name in out for p in live)
 
 
-def check_broken(tmp_path: Path, key: str, value: Any) -> subprocess.CompletedProcess[str]:
-    """`sites check` of kontaktnavet with one key of its definition changed."""
+def check_broken(tmp_path: Path, key: str | dict[str, Any], value: Any,
+                 market: Market | None = None) -> subprocess.CompletedProcess[str]:
+    """`sites check` of kontaktnavet with keys of its definition changed (None: removed)."""
     sites = tmp_path / "sites"
     shutil.copytree(SITES, sites)
     broken = yaml.safe_load((sites / "kontaktnavet.yaml").read_text())
-    section, name = key.split(".")
-    broken[section][name] = value
+    for dotted, new in ({key: value} if isinstance(key, str) else key).items():
+        section, name = dotted.split(".")
+        if new is None:
+            del broken[section][name]
+        else:
+            broken[section][name] = new
     (sites / "kontaktnavet.yaml").write_text(yaml.safe_dump(broken))
-    with MarketServer(generate(seed=11, listings=200)) as server:
+    with MarketServer(market or generate(seed=11, listings=200)) as server:
         config = write_config(tmp_path, server.url)
         data = yaml.safe_load(config.read_text())
         data["sites"]["dir"] = str(sites)
@@ -193,3 +199,20 @@ def test_sites_check_flags_a_json_path_that_fills_nothing(tmp_path: Path) -> Non
     assert re.search(r"locality\s+indicator\s+0\s+0\.0 %  <- never filled: check its "
                      r"selector or path", result.stdout)
     assert re.search(r"name\s+transient content\s+(\d+)\s+100\.0 %", result.stdout)
+
+
+@pytest.mark.parametrize("changes, requests", [
+    # each ad's own endpoint: the batches of 50 (and the empty one), then one per ad
+    ({"api.detail": "lank", "api.detail_item": "annons"}, lambda n: -(-n // 50) + 1 + n),
+    # the next URL the API gives, in batches of 50, until it is null
+    ({"api.offset": None, "api.next_url": "paging.next"}, lambda n: -(-n // 50)),
+])
+def test_other_ways_of_reading_kontaktnavet_find_the_same(
+        tmp_path: Path, changes: dict[str, Any], requests: Any) -> None:
+    market = generate(seed=11, listings=600)
+    live = [market.posting(h.listing_id) for h in market.live_hits("kontaktnavet")]
+    result = check_broken(tmp_path, changes, None, market)
+    assert result.returncode == 0, result.stderr
+    assert f"kontaktnavet: {requests(len(live))} pages, {len(live)} items" in result.stdout
+    expected = Counter(k for p in live for k in p.fields)
+    assert filled(result.stdout) == {k: expected[k] for k in filled(result.stdout)}

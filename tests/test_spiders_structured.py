@@ -70,7 +70,8 @@ MICRODATA = """
   </div>
   <div itemprop="contactPoint" itemscope><span itemprop="identifier">Snap: anna_1</span></div>
   <div itemprop="contactPoint" itemscope><span itemprop="identifier">Kik: @anna_1</span></div>
-  <p><span itemprop="knowsLanguage">English</span>, <span itemprop="knowsLanguage">Svenska</span></p>
+  <p><span itemprop="knowsLanguage">English</span>,
+     <span itemprop="knowsLanguage">Svenska</span></p>
 </div>
 <div itemscope><span itemprop="name">Another item</span></div>
 """
