@@ -230,10 +230,11 @@ class ListPage(Strict):
 
 class Counting(Strict):
     """A query parameter that moves through the API's batches: ``offset`` counts items
-    (first, then first + each batch's length), ``page`` counts batches (first, first + 1)."""
+    (first, then first + each batch's length), ``page`` counts batches (first, first + 1);
+    ``first`` is 0 for an offset and 1 for a page unless given."""
 
     name: str = Field(pattern=r"^[A-Za-z0-9_.\-\[\]]+$", max_length=64)
-    first: int = Field(default=0, ge=0)
+    first: int | None = Field(default=None, ge=0)
 
 
 class Api(Strict):
@@ -261,6 +262,15 @@ class Api(Strict):
         if value is not None:
             compile_path(value)
         return value
+
+    @property
+    def first_position(self) -> int | None:
+        """The offset or page number of the first batch (None: the API is not counted)."""
+        if self.offset is not None:
+            return 0 if self.offset.first is None else self.offset.first
+        if self.page is not None:
+            return 1 if self.page.first is None else self.page.first
+        return None
 
     @model_validator(mode="after")
     def _one_paging(self) -> Api:

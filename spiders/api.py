@@ -33,10 +33,8 @@ class ApiSpider(ListingsSpider):
         return self.site.api
 
     async def start(self) -> AsyncIterator[Any]:
-        counting = self.api.offset or self.api.page
         for url in self.start_urls:
-            yield self._batch(url, counting.first if counting else None, batches=1,
-                              previous=None)
+            yield self._batch(url, self.api.first_position, batches=1, previous=None)
 
     def _batch(self, url: str, position: int | None, batches: int,
                previous: int | None) -> scrapy.Request:

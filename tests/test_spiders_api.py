@@ -76,9 +76,11 @@ def test_offset_counts_items_and_ends_at_an_empty_batch() -> None:
 
 
 def test_page_numbers_end_where_a_batch_repeats() -> None:
-    s = spider(page={"name": "sida", "first": 1})
+    s = spider(page={"name": "sida"})
     request = first(s)
-    assert request.url == START + "&sida=1"
+    assert request.url == START + "&sida=1"  # pages count from 1, offsets from 0
+    assert first(spider(page={"name": "sida", "first": 0})).url == START + "&sida=0"
+    assert first(spider(offset={"name": "skip", "first": 10})).url == START + "&skip=10"
     [following] = parse(s, request, ads("Lund"))
     assert following.url == START + "&sida=2"
     # an API that serves its last batch again for any higher number
