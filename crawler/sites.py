@@ -117,8 +117,6 @@ class FieldSource(Extractor):
     jsonld: str | None = None
     microdata: str | None = Field(default=None, pattern=r"^[^.\s]+(\.[^.\s]+)*$")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
     @field_validator("json_", "jsonld")
     @classmethod
     def _valid_path(cls, value: str | None) -> str | None:

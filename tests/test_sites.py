@@ -298,3 +298,9 @@ def test_one_way_to_find_listings(tmp_path: Path, change: str, error: str) -> No
         GOOD.replace("list_page:\n  items: li.ad\n  link: a::attr(href)\n", ""))
     errors = errors_of(write(tmp_path, text))
     assert any(error in e.message for e in errors), [(e.key, e.message) for e in errors]
+
+
+def test_the_json_key_is_spelled_json(tmp_path: Path) -> None:
+    # the model's attribute is json_ (BaseModel has a json method); the YAML key is json
+    [error] = errors_of(write(tmp_path, API + "  age: {json_: alder}\n"))
+    assert error.key == "fields.age.json_" and "unknown key" in error.message
