@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from crawler.errors import ConfigError, ConfigErrors
+from crawler.jsonpath import compile_path
 from crawler.listing import FIELDS, LIST_FIELDS
 from crawler.site_bases import read_definition
 from crawler.site_gate import Gate
@@ -78,6 +79,9 @@ class Extractor(Strict):
     def _one_selector(self) -> Extractor:
         if (self.css is None) == (self.xpath is None):
             raise ValueError("give exactly one of 'css' or 'xpath'")
+        return self._valid_selector()
+
+    def _valid_selector(self) -> Self:
         if self.css is not None:
             try:
                 _css.css_to_xpath(self.css)
@@ -96,6 +100,56 @@ Selector = Annotated[
     BeforeValidator(_shorthand),
     WithJsonSchema({"anyOf": [{"type": "string", "description": "a CSS selector"},
                               Extractor.model_json_schema()]}),
+]
+
+
+FIELD_SOURCES = ("css", "xpath", "json", "jsonld", "microdata")
+
+
+class FieldSource(Extractor):
+    """Where a field's value is: a CSS or XPath selector, or in structured data: ``json``
+    a JSON path (JMESPath) into an API's item (sites with ``api``), ``jsonld`` a JSON
+    path into each JSON-LD object of the page (``address.addressLocality``), ``microdata``
+    a dotted itemprop path (``address.addressLocality``). A JSON path's array is read
+    whole (a list field keeps each element; write ``[0]`` for the first), so ``all`` is
+    for selectors and microdata only."""
+
+    json_: str | None = Field(default=None, alias="json")
+    jsonld: str | None = None
+    microdata: str | None = Field(default=None, pattern=r"^[^.\s]+(\.[^.\s]+)*$")
+
+    @field_validator("json_", "jsonld")
+    @classmethod
+    def _valid_path(cls, value: str | None) -> str | None:
+        if value is not None:
+            compile_path(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_selector(self) -> FieldSource:
+        given = [name for name in FIELD_SOURCES if getattr(self, self.attribute(name)) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'css', 'xpath', 'json', 'jsonld' or "
+                             f"'microdata'{', not ' + ' and '.join(given) if given else ''}")
+        if self.all and (self.json_ is not None or self.jsonld is not None):
+            raise ValueError("'all' is for selectors: a JSON path's array is read whole "
+                             "(write [0] for its first element)")
+        return self._valid_selector()
+
+    @staticmethod
+    def attribute(source: str) -> str:
+        return "json_" if source == "json" else source
+
+    @property
+    def source(self) -> str:
+        return next(n for n in FIELD_SOURCES if getattr(self, self.attribute(n)) is not None)
+
+
+FieldSelector = Annotated[
+    FieldSource,
+    BeforeValidator(_shorthand),
+    WithJsonSchema({"anyOf": [{"type": "string", "description": "a CSS selector"},
+                              FieldSource.model_json_schema()]}),
 ]
 
 
@@ -182,6 +236,85 @@ class ListPage(Strict):
         return self.load_more is not None or self.infinite_scroll is not None
 
 
+class Counting(Strict):
+    """A query parameter that moves through the API's batches: ``offset`` counts items
+    (first, then first + each batch's length), ``page`` counts batches (first, first + 1);
+    ``first`` is 0 for an offset and 1 for a page unless given."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.\-\[\]]+$", max_length=64)
+    first: int | None = Field(default=None, ge=0)
+
+
+class Api(Strict):
+    """A site whose list comes from a JSON API (what its pages fetch, seen in the
+    browser's devtools under XHR), read with plain HTTP: the start URLs are the API's
+    URLs (fixed parameters such as ``limit=50`` written into them). Each field is then
+    a JSON path (``{json: ...}``) into one item. Paging: ``offset`` or ``page`` (a
+    parameter counted up until a batch is empty or repeats the one before), or
+    ``next_url`` (a JSON path to the next batch's URL, until it is null or empty), or
+    none for an API that answers in one batch; at most max_pages batches per start URL.
+    With ``detail``, each item's own JSON (its URL at that path in the item) is fetched
+    and the fields read there, in ``detail_item`` when the item is nested in it."""
+
+    items: str  # JSON path to the list of items in a batch ("@" when the batch is the list)
+    offset: Counting | None = None
+    page: Counting | None = None
+    next_url: str | None = None
+    max_pages: int = Field(default=1000, ge=1, le=100_000)
+    detail: str | None = None
+    detail_item: str | None = None
+
+    @field_validator("items", "next_url", "detail", "detail_item")
+    @classmethod
+    def _valid_path(cls, value: str | None) -> str | None:
+        if value is not None:
+            compile_path(value)
+        return value
+
+    @property
+    def first_position(self) -> int | None:
+        """The offset or page number of the first batch (None: the API is not counted)."""
+        if self.offset is not None:
+            return 0 if self.offset.first is None else self.offset.first
+        if self.page is not None:
+            return 1 if self.page.first is None else self.page.first
+        return None
+
+    @model_validator(mode="after")
+    def _one_paging(self) -> Api:
+        given = [n for n in ("offset", "page", "next_url") if getattr(self, n) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give at most one way to page the API, not {' and '.join(given)}")
+        if self.detail_item is not None and self.detail is None:
+            raise ValueError("'detail_item' is read in the detail JSON: give 'detail' too")
+        return self
+
+
+class Sitemap(Strict):
+    """Listing pages found from the site's sitemaps instead of list pages: the start
+    URLs are sitemap files (``/sitemap.xml``, gzipped or not) or ``/robots.txt`` (its
+    ``Sitemap:`` lines). A sitemap index's children are read when they match ``follow``
+    (a regular expression searched in the URL; all when not given); a page entry is a
+    listing when its URL matches ``listings``, and its fields are read on that page."""
+
+    listings: str
+    follow: str | None = None
+    max_sitemaps: int = Field(default=1000, ge=1, le=100_000)
+
+    @field_validator("listings", "follow")
+    @classmethod
+    def _valid_regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
+        return value
+
+
+SOURCES = ("list_page", "api", "sitemap")
+
+
 class SiteDefinition(Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)
     kind: Literal["ad_board", "profile_directory", "sugardating"]
@@ -191,8 +324,11 @@ class SiteDefinition(Strict):
     allowed_domains: list[str] = []
     # browser only: the page counts as rendered once this CSS selector matches
     wait_for: str | None = None
-    list_page: ListPage
-    fields: dict[str, Selector] = Field(min_length=1)
+    # where the listings are found: list pages, a JSON API, or sitemaps (one of them)
+    list_page: ListPage | None = None
+    api: Api | None = None
+    sitemap: Sitemap | None = None
+    fields: dict[str, FieldSelector] = Field(min_length=1)
     politeness: Politeness = Politeness()
     gate: Gate | None = None  # an age gate or consent wall in front of the list
     # the base definition this one extends (crawler/site_bases.py), kept for the record
@@ -200,7 +336,7 @@ class SiteDefinition(Strict):
 
     @field_validator("fields")
     @classmethod
-    def _known_fields(cls, value: dict[str, Extractor]) -> dict[str, Extractor]:
+    def _known_fields(cls, value: dict[str, FieldSource]) -> dict[str, FieldSource]:
         unknown = sorted(set(value) - FIELDS.keys())
         if unknown:
             raise ValueError(
@@ -220,8 +356,28 @@ class SiteDefinition(Strict):
         return value
 
     @model_validator(mode="after")
+    def _one_source(self) -> SiteDefinition:
+        given = [name for name in SOURCES if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give one of 'list_page', 'api' or 'sitemap' (where the "
+                             f"listings are found){', not ' + ' and '.join(given) if given else ''}")
+        json_fields = sorted(n for n, f in self.fields.items() if f.json_ is not None)
+        if self.api is None and json_fields:
+            raise ValueError(f"fields {', '.join(json_fields)}: a 'json' path reads an API's "
+                             "items; give 'api' (or read the page with css, xpath, jsonld)")
+        if self.api is not None:
+            other = sorted(n for n, f in self.fields.items() if f.json_ is None)
+            if other:
+                raise ValueError(f"with 'api' every field is a JSON path ({{json: ...}}), "
+                                 f"not {', '.join(other)}")
+            if self.render != "http":
+                raise ValueError("'api' is read with plain HTTP: render must be http")
+        return self
+
+    @model_validator(mode="after")
     def _browser_only(self) -> SiteDefinition:
-        if self.render == "http" and (self.wait_for or self.list_page.in_browser):
+        in_browser = self.list_page is not None and self.list_page.in_browser
+        if self.render == "http" and (self.wait_for or in_browser):
             raise ValueError("'wait_for', 'list_page.load_more' and "
                              "'list_page.infinite_scroll' need render: browser")
         if self.render == "http" and self.gate is not None and self.gate.click is not None:
@@ -255,7 +411,8 @@ def json_schema() -> dict[str, object]:
     schema["description"] = (
         "One YAML file per site. Field names are crawler.listing.FIELDS; each is an "
         "indicator or transient content. A selector is a CSS string, or "
-        "{css|xpath: ..., all: bool, split: regex or separators (list fields)}.")
+        "{css|xpath|json|jsonld|microdata: ..., all: bool, split: regex or separators "
+        "(list fields)}. Listings are found by list_page, api or sitemap.")
     return schema
 
 

@@ -13,15 +13,26 @@ from crawler.listing import FIELDS
 from spiders.gate import GATE_SEEN
 
 
+# what to look at when a crawl found no items, by where the definition finds them
+NO_ITEMS = {
+    "list_page": "  no items: check list_page.items (and wait_for, for a browser site)",
+    "api": ("  no items: check api.items, the JSON path to the list in each batch "
+            "(api_items_missing: the path found nothing; api_items_not_a_list: it stops "
+            "at one object; api_not_json: the start URL answers with no JSON)"),
+    "sitemap": ("  no items: check sitemap.listings (which entries are listings) and "
+                "sitemap.follow (which sitemaps of an index are read)"),
+}
+
+
 def report(site: object, pages: int, items: int, filled: dict[str, int],
            errors: dict[str, int], dropped: dict[str, int], declared: Sequence[str],
-           recovered: dict[str, int] | None = None) -> str:
+           recovered: dict[str, int] | None = None, source: str = "list_page") -> str:
     lines = [f"{site}: {pages} pages, {items} items"]
     lines.append(f"  {'field':<12} {'tag':<18} {'filled':>7}  rate")
     for name in declared:
         n = filled.get(name, 0)
         rate = f"{100 * n / items:5.1f} %" if items else "    -"
-        flag = "  <- never filled: check the selector" if items and not n else ""
+        flag = "  <- never filled: check its selector or path" if items and not n else ""
         lines.append(f"  {name:<12} {FIELDS[name].value:<18} {n:>7}  {rate}{flag}")
     for title, counts in (("errors", errors), ("recovered on retry", recovered or {}),
                           ("dropped", dropped)):
@@ -37,7 +48,7 @@ def report(site: object, pages: int, items: int, filled: dict[str, int],
                      "click (a button, render: browser) or cookies/headers (sent with "
                      "every request); see docs/SITES.md, Gates")
     elif not items:
-        lines.append("  no items: check list_page.items (and wait_for, for a browser site)")
+        lines.append(NO_ITEMS[source])
     return "\n".join(lines)
 
 
@@ -76,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         [collector] = crawl_sites(loaded, [site])
         run = collector.site_run()
         print(report(site.name, run.pages, run.items, run.filled, run.lost, run.dropped,
-                     list(site.fields), run.recovered))
+                     list(site.fields), run.recovered,
+                     source="api" if site.api else "sitemap" if site.sitemap else "list_page"))
         return 0 if run.items else 1
 
 

@@ -19,11 +19,13 @@ from crawler.discovery.domains import monitored_domains as registrable_domains
 from crawler.errors import ConfigError
 from crawler.logsafety import install_root_handler
 from crawler.sites import SiteDefinition
+from spiders.api import ApiSpider
 from spiders.collector import SiteCollector
 from spiders.cookiejar import use_offline_suffixes
 from spiders.listings import ListingsSpider
 from spiders.retry import RECOVERED
 from spiders.settings import ASYNCIO_REACTOR, process_settings, site_settings
+from spiders.sitemap import SitemapListingsSpider
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +66,7 @@ def crawl_sites(
             raise ConfigError(str(loaded.path), str(exc), key="sites.base_url") from None
         collector = SiteCollector(site.name, site.kind)
         collectors.append(collector)
-        crawler = Crawler(ListingsSpider, site_settings(loaded, site, use_browser, start_urls))
+        crawler = Crawler(spider_class(site), site_settings(loaded, site, use_browser, start_urls))
         deferred = process.crawl(crawler, site=site, start_urls=start_urls,
                                  collector=collector, use_browser=use_browser,
                                  monitored=monitored)
@@ -90,6 +92,15 @@ def monitored_domains(loaded: LoadedConfig) -> frozenset[str]:
     resolved = [url if urlsplit(url).scheme else urljoin(root, url.lstrip("/")) for url in urls]
     allowed = [f"//{d}" for site in loaded.sites for d in site.allowed_domains or ()]
     return registrable_domains([*resolved, *allowed])
+
+
+def spider_class(site: SiteDefinition) -> type[ListingsSpider]:
+    """The spider for where a site's listings are found: list pages, an API, sitemaps."""
+    if site.api is not None:
+        return ApiSpider
+    if site.sitemap is not None:
+        return SitemapListingsSpider
+    return ListingsSpider
 
 
 def _closed(crawler: Crawler, collector: SiteCollector) -> Callable[[object], None]:

@@ -22,10 +22,11 @@ from w3lib.url import add_or_replace_parameter
 
 from crawler.discovery.domains import linked_domains
 from crawler.listing import LIST_FIELDS, Listing, Value
-from crawler.sites import Extractor, SiteDefinition
+from crawler.sites import Extractor, FieldSource, ListPage, SiteDefinition
 from spiders.collector import SiteCollector, reason_of
 from spiders.gate import click_through, form_fields, looks_like_gate
 from spiders.inpage import load_all
+from spiders.structured import read_structured
 
 
 def extract(node: Selector | Response, extractor: Extractor) -> str:
@@ -49,6 +50,8 @@ def extract_values(node: Selector | Response, extractor: Extractor) -> tuple[str
 
 
 def read(node: Selector | Response, name: str, extractor: Extractor) -> Value:
+    if isinstance(extractor, FieldSource) and extractor.source not in ("css", "xpath"):
+        return read_structured(node, name, extractor)
     return extract_values(node, extractor) if name in LIST_FIELDS else extract(node, extractor)
 
 
@@ -70,6 +73,12 @@ class ListingsSpider(scrapy.Spider):
         self.browser = use_browser and site.render == "browser"
         self.monitored = monitored  # registrable domains of every monitored site
 
+    @property
+    def list_page(self) -> ListPage:
+        # api and sitemap sites have spiders of their own (spiders/crawl.py spider_class)
+        assert self.site.list_page is not None, "a site without list_page"
+        return self.site.list_page
+
     async def start(self) -> AsyncIterator[Any]:
         form = self.site.gate.form if self.site.gate is not None else None
         if form is not None:
@@ -85,7 +94,9 @@ class ListingsSpider(scrapy.Spider):
             yield request
 
     def _list_starts(self) -> Iterator[scrapy.Request]:
-        numbered = self.site.list_page.page_parameter
+        """The first requests for the listings, once a gate is passed (spiders of other
+        sources, spiders/api.py and spiders/sitemap.py, start from their own)."""
+        numbered = self.list_page.page_parameter
         for url in self.start_urls:
             if numbered is None:
                 yield self._request(url, self.parse_list, list_page=True, dont_filter=True)
@@ -106,16 +117,22 @@ class ListingsSpider(scrapy.Spider):
                 methods.append(PageMethod("wait_for_selector", self.site.wait_for))
             if methods:
                 meta["playwright_page_methods"] = methods
-            if list_page and self.site.list_page.in_browser:
+            if list_page and self.list_page.in_browser:
                 meta["playwright_include_page"] = True
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
-                              cb_kwargs=cb_kwargs, dont_filter=dont_filter,
-                              cookies=dict(gate.cookies) if gate is not None else None,
-                              headers=dict(gate.headers) if gate is not None else None)
+                              cb_kwargs=cb_kwargs, dont_filter=dont_filter, **self.gated())
+
+    def gated(self, headers: dict[str, str] | None = None) -> dict[str, Any]:
+        """The cookies and headers a gate gives, for every request of the crawl whatever
+        finds the listings (list pages, an API, sitemaps), with ``headers`` of its own."""
+        gate = self.site.gate
+        given = dict(gate.headers) if gate is not None else {}
+        return {"cookies": dict(gate.cookies) if gate is not None else None,
+                "headers": {**given, **(headers or {})} or None}
 
     def _numbered_page(self, url: str, number: int, previous: int | None,
                        dont_filter: bool = False) -> scrapy.Request:
-        numbered = self.site.list_page.page_parameter
+        numbered = self.list_page.page_parameter
         assert numbered is not None
         return self._request(add_or_replace_parameter(url, numbered.name, str(number)),
                              self.parse_list, list_page=True,
@@ -153,11 +170,11 @@ class ListingsSpider(scrapy.Spider):
         page = response.meta.get("playwright_page")
         if page is not None:
             try:
-                html = await load_all(page, self.site.list_page, self.collector)
+                html = await load_all(page, self.list_page, self.collector)
             finally:
                 await page.close()
             response = HtmlResponse(url=response.url, body=html, encoding="utf-8")
-        list_page = self.site.list_page
+        list_page = self.list_page
         items = select(response, list_page.items)
         numbered = list_page.page_parameter if number is not None else None
         signature = hash(tuple(item.get() for item in items)) if numbered is not None else None

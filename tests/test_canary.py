@@ -285,6 +285,14 @@ def run_two_snapshots(tmp_path: Path, store: str | None = None) -> Run:
         # the pages really carry the canaries (so the search below could find them)
         page = urllib.request.urlopen(f"{server.url}/sites/annonstavlan/").read()
         assert CanarySearch(canaries).search(page, "the market")
+        # and so do a JSON API's batches and a profile page's JSON-LD and microdata
+        batch = urllib.request.urlopen(
+            f"{server.url}/sites/kontaktnavet/api/v2/annonser?limit=50").read()
+        profile = market.live_hits("profilarkivet")[0].hit_id
+        described = urllib.request.urlopen(
+            f"{server.url}/sites/profilarkivet/profile/{profile}").read()
+        for body in (batch, described):
+            assert CanarySearch(canaries).search(body, "the market")
         data = config.parent
         for n in (1, 2):
             status, used = take_snapshot(config, data / "logs" / f"snapshot-{n}.log", home)

@@ -51,7 +51,7 @@ def test_sites_validate_reports_file_line_key(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert f"{bad}:" in result.stderr and "list_page.itemz" in result.stderr
     ok = adcensus("sites", "validate", str(SITES))
-    assert ok.returncode == 0 and "ok: 6 site definition(s) valid" in ok.stdout
+    assert ok.returncode == 0 and "ok: 8 site definition(s) valid" in ok.stdout
 
 
 def test_sites_validate_reads_a_definition_merged_over_its_base(tmp_path: Path) -> None:

@@ -222,7 +222,8 @@ def test_advance_changes_what_is_served():
         before = c.get("/__market/state").json()
         assert before["day"] == 0 and before["seed"] == 4
         assert before["sites"] == ["annonstavlan", "profilkatalogen", "sockerdejt",
-                                   "radannonsen", "visitkortet", "dejtflodet"]
+                                   "radannonsen", "visitkortet", "dejtflodet",
+                                   "kontaktnavet", "profilarkivet"]
         assert before["live_hits"] == {s: len(m.live_hits(s, 0)) for s in before["sites"]}
         gone = next(h for h in m.live_hits("annonstavlan", 0)
                     if m.posting(h.listing_id).end_day <= 7)
@@ -377,16 +378,20 @@ def test_feed_api_serves_batches_until_the_end_of_each_numbered_page(client, mar
 
 
 def test_a_layout_change_breaks_every_shipped_site_s_items(market):
-    """The fault that the health check must notice reaches all six sites: their shipped
+    """The fault that the health check must notice reaches all eight sites: their shipped
     item selectors match before it and nothing after (for the browser sites: the class
     their script gives each item is renamed)."""
+    from crawler import jsonpath
     from crawler.sites import load_sites
+    from spiders.structured import jsonld_texts
     from tests.conftest import SITES
 
     with MarketServer(market) as server, httpx.Client(base_url=server.url,
                                                       cookies=PASSED) as c:
         for site in load_sites(SITES):
             start = site.start_urls[0]
+            if site.list_page is None:
+                continue  # the API and sitemap sites: below
             items = site.list_page.items
             for changed in (False, True):
                 server.faults.set(site.name, layout_changed=changed)
@@ -398,6 +403,16 @@ def test_a_layout_change_breaks_every_shipped_site_s_items(market):
                 else:
                     item_class = items.css.rsplit(".", 1)[1]
                     assert (f'"{item_class}"' in html) != changed, (site.name, changed)
+        sites = {s.name: s for s in load_sites(SITES)}
+        api, sitemap = sites["kontaktnavet"], sites["profilarkivet"]
+        profile = f"/sites/profilarkivet/profile/{market.live_hits('profilarkivet')[0].hit_id}"
+        for changed in (False, True):
+            server.faults.set("kontaktnavet", layout_changed=changed)
+            server.faults.set("profilarkivet", layout_changed=changed)
+            batch = c.get(api.start_urls[0]).json()
+            assert bool(jsonpath.search(batch, api.api.items)) != changed
+            page = Selector(c.get(profile).text)
+            assert bool(jsonld_texts(page, sitemap.fields["locality"].jsonld)) != changed
         server.faults.clear()
 
 

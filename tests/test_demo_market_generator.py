@@ -14,7 +14,8 @@ from crawler.demo_market.truth import compute_truth
 from crawler.demo_market.wordlists import AGENCY_PHONE
 
 SITES = ("annonstavlan", "profilkatalogen", "sockerdejt", "radannonsen", "visitkortet",
-         "dejtflodet")
+         "dejtflodet", "kontaktnavet", "profilarkivet")
+ENGLISH = ("profilkatalogen", "visitkortet", "profilarkivet")
 AD_BOARDS = ("annonstavlan", "radannonsen")
 
 # The Swedish regulator's ranges for fiction, restated here rather than imported, so the
@@ -80,7 +81,9 @@ def test_sites_and_their_display_forms(market):
         ("sockerdejt", "sugardating", "browser"),
         ("radannonsen", "ad_board", "http"),
         ("visitkortet", "profile_directory", "http"),
-        ("dejtflodet", "sugardating", "browser")]
+        ("dejtflodet", "sugardating", "browser"),
+        ("kontaktnavet", "sugardating", "http"),
+        ("profilarkivet", "profile_directory", "http")]
     seen = Counter()
     for p in market.postings:
         f = p.fields
@@ -91,11 +94,11 @@ def test_sites_and_their_display_forms(market):
             assert re.fullmatch(r"\d+ kr", f["price"]) and f["title"] and "name" not in f
             assert f.get("age") is None or re.fullmatch(r"\d+ år", f["age"])
             assert f.get("gender") in (None, "Kvinna", "Man", "Trans", "Par")
-        elif p.site in ("profilkatalogen", "visitkortet"):
-            age = r"\d+" if p.site == "profilkatalogen" else r"\d+ years"
+        elif p.site in ENGLISH:
+            age = r"\d+ years" if p.site == "visitkortet" else r"\d+"
             assert f.get("age") is None or re.fullmatch(age, f["age"])
-            male = "Male" if p.site == "profilkatalogen" else "Man"
-            female = "Female" if p.site == "profilkatalogen" else "Woman"
+            male = "Man" if p.site == "visitkortet" else "Male"
+            female = "Woman" if p.site == "visitkortet" else "Female"
             assert f.get("gender") in (None, female, male, "Trans", "Couple")
             assert f.get("orientation") in (None, "Heterosexual", "Bisexual", "Homosexual")
             assert f["name"] and "price" not in f
@@ -105,7 +108,7 @@ def test_sites_and_their_display_forms(market):
         # written in the site's language: its greeting (wherever a reorder put it) says
         firsts = {sentence.split()[0].strip("!,.") for sentence in p.sentences}
         swedish = bool(firsts & {"Hej", "Hejsan", "Hallå", "Välkommen", "Tjena"})
-        assert swedish == (p.site not in ("profilkatalogen", "visitkortet")), p.site
+        assert swedish == (p.site not in ENGLISH), p.site
     assert set(seen) == set(SITES)
     # the later three are small: a test crawl of the whole market stays quick
     assert all(seen[site] < 0.06 * len(market.postings) for site in SITES[3:])

@@ -53,7 +53,7 @@ class Crawled:
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
-    """Two real snapshots of the demo market, all six sites (three in Chromium), a week
+    """Two real snapshots of the demo market, all eight sites (three in Chromium), a week
     apart on the market's clock and in the store."""
     tmp = tmp_path_factory.mktemp("report")
     market = generate(seed=11, listings=300)

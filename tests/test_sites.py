@@ -50,16 +50,22 @@ def test_every_kind_of_site_and_of_pagination_is_shipped() -> None:
     """The shipped definitions are the examples: each way of paging a list is used by
     one, selectors are written in CSS and in XPath, items read in place and on a page
     of their own."""
-    sites = load_sites(SITES)
-    assert len(sites) >= 6
+    every = load_sites(SITES)
+    assert len(every) >= 8
     for kind in SITE_KINDS:
-        assert sum(s.kind == kind for s in sites) >= 2, kind
+        assert sum(s.kind == kind for s in every) >= 2, kind
+    sites = [s for s in every if s.list_page is not None]
     for mode in PAGINATION:
         assert any(getattr(s.list_page, mode) is not None for s in sites), mode
     selectors = [e for s in sites for e in (s.list_page.items, *s.fields.values())]
     assert any(e.xpath for e in selectors) and any(e.css for e in selectors)
     assert any(s.list_page.link is None for s in sites if s.render == "http")
     assert any(s.list_page.link is not None for s in sites if s.render == "browser")
+    # and the other ways of finding listings: a JSON API, sitemaps with JSON-LD/microdata
+    assert any(s.api is not None and s.render == "http" for s in every)
+    assert any(s.sitemap is not None for s in every)
+    sources = {f.source for s in every for f in s.fields.values()}
+    assert {"css", "xpath", "json", "jsonld", "microdata"} <= sources
 
 
 def test_one_way_to_paginate(tmp_path: Path) -> None:
@@ -332,3 +338,100 @@ def test_split_of_list_fields(tmp_path: Path, field: str, error: str | None) -> 
     else:
         [found] = errors_of(path)
         assert error in found.message and found.key.startswith("fields")
+
+
+API = """\
+name: navet
+kind: sugardating
+start_urls: ["/api/v2/annonser?limit=50"]
+api:
+  items: data.annonser
+fields:
+  locality: {json: plats.stad}
+"""
+
+SITEMAP = """\
+name: arkivet
+kind: profile_directory
+start_urls: [/sitemap.xml]
+sitemap:
+  listings: /profile/
+fields:
+  locality: {jsonld: address.addressLocality}
+"""
+
+
+@pytest.mark.parametrize("base, change, key, error", [
+    # the api block and its paging
+    (API, "", None, None),
+    (API, "  offset: {name: offset}\n", None, None),
+    (API, "  page: {name: sida, first: 1}\n", None, None),
+    (API, "  next_url: paging.next\n", None, None),
+    (API, "  detail: links.self\n  detail_item: annons\n", None, None),
+    (API, "  offset: {name: offset}\n  next_url: paging.next\n", "api",
+     "at most one way to page the API, not offset and next_url"),
+    (API, "  detail_item: annons\n", "api", "give 'detail' too"),
+    (API, "  next_url: 'paging.[next'\n", "api.next_url", "invalid JSON path 'paging.[next'"),
+    (API, "  offset: {name: 'a b'}\n", "api.offset.name", "should match pattern"),
+    (API, "  max_pages: 0\n", "api.max_pages", "greater than or equal to 1"),
+    # the sitemap block
+    (SITEMAP, "", None, None),
+    (SITEMAP, "  follow: profiles-\n  max_sitemaps: 5\n", None, None),
+    (SITEMAP, "  follow: '[a'\n", "sitemap.follow", "invalid regular expression '[a'"),
+    (SITEMAP, "  listing: x\n", "sitemap.listing", "unknown key"),
+])
+def test_api_and_sitemap_blocks(tmp_path: Path, base: str, change: str, key: str | None,
+                                error: str | None) -> None:
+    block = "api:\n" if base is API else "sitemap:\n"
+    path = write(tmp_path, base.replace(block, block + change))
+    if key is None:
+        assert load_site(path).name
+        return
+    errors = errors_of(path)
+    assert any(e.key.startswith(key) and (error is None or error in e.message)
+               for e in errors), [(e.key, e.message) for e in errors]
+
+
+@pytest.mark.parametrize("base, fields, error", [
+    (API, "  age: {json: alder}\n  languages: {json: 'sprak[].namn'}\n", None),
+    (API, "  text: {json: \"om[?typ=='fri'].text\"}\n", None),
+    (API, "  languages: {json: sprak, split: [',']}\n", None),
+    (API, "  age: .alder::text\n", "every field is a JSON path ({json: ...}), not age"),
+    (API, "  age: {json: alder, all: true}\n", "a JSON path's array is read whole"),
+    (API, "  age: {json: 'alder[', }\n", "invalid JSON path 'alder['"),
+    (API, "  age: {json: ''}\n", "empty JSON path"),
+    (API, "  age: {json: alder, css: .alder}\n", "not css and json"),
+    (API, "  age: {jsonld: alder}\n", "not age"),
+    (GOOD, "  age: {json: alder}\n", "fields age: a 'json' path reads an API's items"),
+    (GOOD, "  age: {jsonld: 'mainEntity.age'}\n", None),
+    (GOOD, "  age: {microdata: age}\n  handle: {microdata: contactPoint.identifier}\n", None),
+    (GOOD, "  age: {microdata: 'a..b'}\n", "should match pattern"),
+    (GOOD, "  age: {}\n", "give exactly one of 'css', 'xpath', 'json', 'jsonld' or 'microdata'"),
+    (SITEMAP, "  languages: {jsonld: 'knowsLanguage[].name'}\n", None),
+])
+def test_field_sources(tmp_path: Path, base: str, fields: str, error: str | None) -> None:
+    path = write(tmp_path, base + fields)
+    if error is None:
+        assert load_site(path).fields
+    else:
+        errors = errors_of(path)
+        assert any(error in e.message for e in errors), [(e.key, e.message) for e in errors]
+
+
+@pytest.mark.parametrize("change, error", [
+    # exactly one way of finding the listings
+    ("list_page:\n  items: li.ad\n", "give one of 'list_page', 'api' or 'sitemap'"),
+    ("sitemap:\n  listings: /x/\n", "not api and sitemap"),
+    ("render: browser\n", "'api' is read with plain HTTP: render must be http"),
+])
+def test_one_way_to_find_listings(tmp_path: Path, change: str, error: str) -> None:
+    text = API + change if "list_page" not in change else (
+        GOOD.replace("list_page:\n  items: li.ad\n  link: a::attr(href)\n", ""))
+    errors = errors_of(write(tmp_path, text))
+    assert any(error in e.message for e in errors), [(e.key, e.message) for e in errors]
+
+
+def test_the_json_key_is_spelled_json(tmp_path: Path) -> None:
+    # the model's attribute is json_ (BaseModel has a json method); the YAML key is json
+    [error] = errors_of(write(tmp_path, API + "  age: {json_: alder}\n"))
+    assert error.key == "fields.age.json_" and "unknown key" in error.message

@@ -1,4 +1,4 @@
-"""A seeded synthetic market of six sites with its own ground truth.
+"""A seeded synthetic market of eight sites with its own ground truth.
 
 The generator and truth are pure standard library; the HTTP side (Starlette, uvicorn)
 is imported only when `create_app`, `MarketServer` or `serve_forever` is first used.

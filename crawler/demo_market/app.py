@@ -1,4 +1,4 @@
-"""The demo market over HTTP: six small sites plus a control endpoint for tests.
+"""The demo market over HTTP: eight small sites plus a control endpoint for tests.
 
 The first three are served here; each later one has its own module (pages and routes)."""
 
@@ -9,7 +9,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from crawler.demo_market import dejtflodet, gates, pages, radannonsen, visitkortet
+from crawler.demo_market import (
+    dejtflodet,
+    gates,
+    kontaktnavet,
+    pages,
+    profilarkivet,
+    radannonsen,
+    visitkortet,
+)
 from crawler.demo_market.market import Market, Posting
 from crawler.demo_market.params import BadParam, int_param
 
@@ -157,6 +165,8 @@ def create_app(market: Market) -> Starlette:
         *radannonsen.routes(market),
         *visitkortet.routes(market),
         *dejtflodet.routes(market),
+        *kontaktnavet.routes(market),
+        *profilarkivet.routes(market),
         Route("/sites/{site}/img/{name}", image),
         Route("/__market/advance", advance, methods=["POST"]),
         Route("/__market/state", state),

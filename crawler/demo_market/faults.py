@@ -31,6 +31,8 @@ LAYOUT_CHANGE = {
     b'id="annons"': b'id="annons-v2"',
     b'class="card"': b'class="card-v2"',
     b'"post"': b'"post-v2"',
+    b'"annonser":': b'"ads":',  # kontaktnavet's API renames its list (API v3)
+    b'"mainEntity":': b'"about":',  # profilarkivet's JSON-LD names the person otherwise
 }
 SCRIPT_HANG = (b'dataset.ready = "1"', b'dataset.ready = "0"')
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 # --- sites -----------------------------------------------------------------------------
 
-# (name, kind, render, language), in the order the market lists them. Each of the six
+# (name, kind, render, language), in the order the market lists them. Each of the eight
 # shows the crawler something the others do not (docs/SITES.md): a next link, a page
 # number, a JSON endpoint behind a JavaScript shell, a "load more" button, items read
-# in place from server-rendered cards, and infinite scroll.
+# in place from server-rendered cards, infinite scroll, a JSON API read without a
+# browser (kontaktnavet), and profiles found from sitemaps and described in JSON-LD
+# and microdata (profilarkivet).
 SITES = (
     ("annonstavlan", "ad_board", "http", "sv"),
     ("profilkatalogen", "profile_directory", "browser", "en"),
@@ -20,17 +22,21 @@ SITES = (
     ("radannonsen", "ad_board", "http", "sv"),
     ("visitkortet", "profile_directory", "http", "en"),
     ("dejtflodet", "sugardating", "browser", "sv"),
+    ("kontaktnavet", "sugardating", "http", "sv"),
+    ("profilarkivet", "profile_directory", "http", "en"),
 )
 SITE_LANGUAGE = {name: language for name, _kind, _render, language in SITES}
 
 # Share of new content per site: the ad board dominates, as in 2020. The three later
 # sites are small, so a test crawl of the whole market stays quick.
 SITE_WEIGHTS = {"annonstavlan": 50, "profilkatalogen": 35, "sockerdejt": 15,
-                "radannonsen": 4, "visitkortet": 4, "dejtflodet": 3}
+                "radannonsen": 4, "visitkortet": 4, "dejtflodet": 3,
+                "kontaktnavet": 3, "profilarkivet": 3}
 
 # Probability that a posting states its languages, per site.
 LANGUAGE_STATED = {"annonstavlan": 0.30, "profilkatalogen": 0.60, "sockerdejt": 0.50,
-                   "radannonsen": 0.25, "visitkortet": 0.70, "dejtflodet": 0.40}
+                   "radannonsen": 0.25, "visitkortet": 0.70, "dejtflodet": 0.40,
+                   "kontaktnavet": 0.50, "profilarkivet": 0.60}
 
 # What a site shows besides locality, text and contacts: a title and a price (ad
 # boards), the advertiser's name (profile and dating sites), and the profile extras
@@ -42,6 +48,8 @@ SITE_SHOWS = {
     "radannonsen": frozenset({"title", "price"}),
     "visitkortet": frozenset({"name", "extras"}),
     "dejtflodet": frozenset({"name"}),
+    "kontaktnavet": frozenset({"name"}),
+    "profilarkivet": frozenset({"name", "extras"}),
 }
 # How often a posting shows each contact its advertiser has: (phone, e-mail, handle).
 CONTACT_SHOWN = {
@@ -51,6 +59,8 @@ CONTACT_SHOWN = {
     "radannonsen": (1.0, 0.6, 0.3),
     "visitkortet": (0.7, 0.9, 0.6),
     "dejtflodet": (0.2, 0.4, 1.0),
+    "kontaktnavet": (0.6, 0.5, 0.9),
+    "profilarkivet": (0.7, 0.7, 0.6),
 }
 # Hits per posting: ad boards repost (a posting listed two or three times).
 HIT_COPIES = {
@@ -210,6 +220,8 @@ GENDER_DISPLAY = {
     "radannonsen": {"woman": "Kvinna", "man": "Man", "trans": "Trans", "couple": "Par"},
     "visitkortet": {"woman": "Woman", "man": "Man", "trans": "Trans", "couple": "Couple"},
     "dejtflodet": {"woman": "Tjej", "man": "Kille", "trans": "Trans", "couple": "Par"},
+    "kontaktnavet": {"woman": "Tjej", "man": "Kille", "trans": "Trans", "couple": "Par"},
+    "profilarkivet": {"woman": "Female", "man": "Male", "trans": "Trans", "couple": "Couple"},
 }
 LANGUAGE_DISPLAY = {
     "annonstavlan": LANGUAGE_NAMES_SV,
@@ -218,13 +230,16 @@ LANGUAGE_DISPLAY = {
     "radannonsen": LANGUAGE_NAMES_SV,
     "visitkortet": LANGUAGE_NAMES_EN,
     "dejtflodet": LANGUAGE_NAMES_SV,
+    "kontaktnavet": LANGUAGE_NAMES_SV,
+    "profilarkivet": LANGUAGE_NAMES_EN,
 }
 # How a site separates the languages of one posting. Visitkortet shows each as a chip
 # of its own (crawler/demo_market/visitkortet.py); radannonsen separates them with a
 # middle dot that normalisation does not split on, so its definition says `split`.
 LANGUAGE_SEPARATOR = {"radannonsen": " · "}
 AGE_DISPLAY = {"annonstavlan": "{} år", "profilkatalogen": "{}", "sockerdejt": "{} år",
-               "radannonsen": "{} år", "visitkortet": "{} years", "dejtflodet": "{} år"}
+               "radannonsen": "{} år", "visitkortet": "{} years", "dejtflodet": "{} år",
+               "kontaktnavet": "{}", "profilarkivet": "{}"}
 
 # Profile-directory extras, displayed as written here; the truth uses .casefold().
 ORIENTATIONS = ("Heterosexual", "Bisexual", "Homosexual")
