@@ -67,7 +67,7 @@ class ApiSpider(ListingsSpider):
             self.collector.drop("api_batch_empty")
         for item in items:
             if self.api.detail is None:
-                self._collect(item)
+                self._collect(item, response.url)
                 continue
             link = next(iter(jsonpath.texts(item, self.api.detail)), "")
             if link:
@@ -108,7 +108,7 @@ class ApiSpider(ListingsSpider):
             if not isinstance(data, dict):
                 self.collector.drop("api_detail_item_missing")
                 return
-        self._collect(data)
+        self._collect(data, response.url)
 
     def _json(self, response: Response) -> Any:
         try:

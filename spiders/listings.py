@@ -55,6 +55,20 @@ def read(node: Selector | Response, name: str, extractor: Extractor) -> Value:
     return extract_values(node, extractor) if name in LIST_FIELDS else extract(node, extractor)
 
 
+def json_urls(data: Any) -> Iterator[str]:
+    """Every absolute http(s) URL among a JSON object's string values, at any depth: the
+    links of an API's item."""
+    if isinstance(data, str):
+        if data.startswith(("http://", "https://")):
+            yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from json_urls(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from json_urls(value)
+
+
 def select(node: Selector | Response, extractor: Extractor) -> SelectorList:
     return node.css(extractor.css) if extractor.css is not None else node.xpath(extractor.xpath)
 
@@ -212,12 +226,16 @@ class ListingsSpider(scrapy.Spider):
         self.collector.page()
         self._collect(response, response.url)
 
-    def _collect(self, node: Selector | Response, page_url: str) -> None:
+    def _collect(self, node: Any, page_url: str) -> None:
+        """One listing from ``node``: an item's element, a detail page, or an API's JSON
+        object (spiders/api.py), with the domains it links to."""
         values = {name: read(node, name, ex) for name, ex in self.site.fields.items()}
         if not any(values.values()):
             self.collector.drop("no_field_filled")
             return
-        links = linked_domains(node.css("a::attr(href)").getall(), page_url, self.monitored)
+        hrefs = (node.css("a::attr(href)").getall() if isinstance(node, Selector | Response)
+                 else json_urls(node))
+        links = linked_domains(hrefs, page_url, self.monitored)
         self.collector.add(Listing(self.site.name, self.site.kind, values), links)
 
     def _page_links(self, response: Response, items: SelectorList) -> None:

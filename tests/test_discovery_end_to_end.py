@@ -5,7 +5,6 @@ accepts once completed."""
 
 from __future__ import annotations
 
-
 import re
 import shutil
 from collections.abc import Iterator
@@ -149,3 +148,21 @@ def test_links_are_read_from_pages_built_by_javascript(market: tuple[Market, Mar
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert PERSONAL.encode() not in path.read_bytes(), path
+
+
+def test_links_are_read_from_a_json_apis_items(market: tuple[Market, MarketServer],
+                                               tmp_path: Path) -> None:
+    """Kontaktnavet is read from its JSON API: a URL among an item's values is its link,
+    counted for the domain with the listing, as a link on a page would be."""
+    m, server = market
+    config = config_for(tmp_path, server.url, ["annonstavlan", "kontaktnavet"])
+    assert run_snapshot(config, quiet=True, taken_at=TAKEN).exit_code == 0
+    cells = {key[1:]: v for key, v in linked(tmp_path / "store.sqlite").items()}
+    linking = {m.posting(h.listing_id).website.split("/")[2].removeprefix("m.")
+               for h in m.live_hits("kontaktnavet") if m.posting(h.listing_id).website}
+    assert linking, "the API's items link out"
+    # a domain named in the store (above the floor) counts kontaktnavet's listings too
+    named = [d for d in linking if ("all", "advertisers", d) in cells]
+    assert named
+    for domain in named:
+        assert cells["kontaktnavet", "unique", domain] > 0

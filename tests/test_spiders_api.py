@@ -193,7 +193,6 @@ def test_sites_check_says_when_the_items_path_finds_nothing(tmp_path: Path) -> N
     assert "no items: check api.items" in result.stdout
 
 
-
 def test_sites_check_flags_a_json_path_that_fills_nothing(tmp_path: Path) -> None:
     # the API says plats.stad
     result = check_broken(tmp_path, "fields.locality", {"json": "plats.city"})
@@ -218,3 +217,36 @@ def test_other_ways_of_reading_kontaktnavet_find_the_same(
     assert f"kontaktnavet: {requests(len(live))} pages, {len(live)} items" in result.stdout
     expected = Counter(k for p in live for k in p.fields)
     assert filled(result.stdout) == {k: expected[k] for k in filled(result.stdout)}
+
+
+@pytest.mark.parametrize("gate", [None, {"cookies": {"samtycke": "ja"}}])
+def test_an_api_behind_a_consent_wall_is_read_with_the_gates_cookie(
+        tmp_path: Path, gate: dict[str, Any] | None) -> None:
+    """Sockerdejt's member API answers 403 until its consent cookie is sent: the same
+    site read from its API, without the browser that clicks its wall, needs the gate's
+    cookie on every batch."""
+    market = generate(seed=11, listings=600)
+    live = market.live_hits("sockerdejt")
+    definition: dict[str, Any] = {
+        "name": "sockerdejt", "kind": "sugardating", "render": "http",
+        "start_urls": ["/sites/sockerdejt/api/members?limit=50"],
+        "api": {"items": "members", "offset": {"name": "offset"}},
+        "fields": {"locality": {"json": "city"}, "text": {"json": "about"}}}
+    if gate is not None:
+        definition["gate"] = gate
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "sockerdejt.yaml").write_text(yaml.safe_dump(definition))
+    with MarketServer(market) as server:
+        config = write_config(tmp_path, server.url, browser=False)
+        data = yaml.safe_load(config.read_text())
+        data["sites"]["dir"] = str(sites)
+        config.write_text(yaml.safe_dump(data))
+        result = check(config, "sockerdejt")
+    if gate is None:
+        assert result.returncode == 1
+        assert "sockerdejt: 0 pages, 0 items" in result.stdout
+        assert "http_403" in result.stdout
+    else:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"sockerdejt: {-(-len(live) // 50) + 1} pages, {len(live)} items" in result.stdout

@@ -35,16 +35,17 @@ CHAT = "chattkanalen.test"
 PERSONAL = "egen-sida.test"
 # found and stored (above the floor) in a crawl of the demo market; PERSONAL never is
 LINKED_ABOVE_FLOOR = (SUPPORT, BOOKING, CHAT)
-# the sites whose listings show a link: the server-rendered ones and the sugardating feed
-# (built by JavaScript from JSON, so links are read from the rendered page too)
-LINKING_SITES = ("annonstavlan", "radannonsen", "visitkortet", "dejtflodet")
+# the sites whose listings show a link: the server-rendered ones, the sugardating feed
+# (built by JavaScript from JSON, so links are read from the rendered page too) and the
+# JSON API (a URL among an item's values)
+LINKING_SITES = ("annonstavlan", "radannonsen", "visitkortet", "dejtflodet", "kontaktnavet")
 
 
 def footer() -> str:
     """Every demo page's footer: the other demo sites (same host) and a support service."""
     sites = " ".join(f'<a href="/sites/{name}/">{name}</a>' for name in (
         "annonstavlan", "profilkatalogen", "sockerdejt", "radannonsen", "visitkortet",
-        "dejtflodet"))
+        "dejtflodet", "kontaktnavet", "profilarkivet"))
     return (f'<footer class="sidfot"><nav>{sites}</nav>'
             f'<a href="https://www.{SUPPORT}/">Stödlinjen</a></footer>')
 

@@ -71,6 +71,8 @@ def ad_json(hit_id: str, p: Posting) -> dict:
     }
     if p.image:
         out["bild"] = {"url": p.image, "bredd": 1, "hojd": 1}
+    if p.website:  # a link out of the market (elsewhere.py), as an API gives it: a URL
+        out["webb"] = p.website
     return out
 
 
