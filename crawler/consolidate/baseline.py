@@ -114,11 +114,15 @@ class Comparison:
 
     def units(self) -> list[Unit]:
         out: list[Unit] = []
+        flows_of: dict[int, tuple[Measure, ...]] = defaultdict(tuple)
+        for a, continued in self.continued.items():
+            for i in continued:
+                flows_of[i] += self.flows(a, i)
         for i, u in enumerate(self.c.uniques):
             flags = {a: None if e is None or not self._compares(u.site)
                      else (u.site, u.digest) not in e.listing_group
                      for a, e in self.against.items()}
-            flows = tuple(m for a in self.continued for m in self.flows(a, i))
+            flows = flows_of.get(i, ())
             hits, unique = hit_keys(u.identity, u.hits), record_key(u.identity)
             for scope in (u.site, SCOPE_ALL):
                 out.append(Unit("hits", scope, u.profile, weight=u.hits, record_key=hits))

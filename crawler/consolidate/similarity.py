@@ -22,6 +22,7 @@ among a snapshot's listings is far rarer than a true repost (docs/PRIVACY.md).
 from __future__ import annotations
 
 import hmac
+import struct
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -47,12 +48,13 @@ def bands(key: bytes, signature: np.ndarray | None, locality: str) -> str:
     return b"".join(digests).hex()
 
 
+_NUMBERS = struct.Struct(f">{BANDS + 1}H")
+
+
 def split(digests: str) -> tuple[tuple[int, ...], int]:
     """The band numbers and the locality tag of a similarity fingerprint's group field."""
-    raw = bytes.fromhex(digests)
-    numbers = [int.from_bytes(raw[i:i + BAND_BYTES], "big")
-               for i in range(0, len(raw), BAND_BYTES)]
-    return tuple(numbers[:BANDS]), numbers[BANDS]
+    numbers = _NUMBERS.unpack(bytes.fromhex(digests))
+    return numbers[:BANDS], numbers[BANDS]
 
 
 def agreeing(a: str, b: str) -> int:
@@ -80,7 +82,8 @@ class SimilarityIndex:
         """``entries``: (site, listing digest, band digests) of an earlier snapshot."""
         self.min_bands = min_bands
         self.listings: list[tuple[str, str, int]] = []  # (site, digest, locality tag)
-        self._buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
+        # (position << 16 | band number) -> listings: an int key hashes faster than a pair
+        self._buckets: dict[int, list[int]] = defaultdict(list)
         for site, digest, digests in entries:
             if not digests:
                 continue
@@ -88,7 +91,7 @@ class SimilarityIndex:
             n = len(self.listings)
             self.listings.append((site, digest, locality))
             for position, value in enumerate(numbers):
-                self._buckets[position, value].append(n)
+                self._buckets[position << 16 | value].append(n)
 
     def __len__(self) -> int:
         return len(self.listings)
@@ -101,7 +104,7 @@ class SimilarityIndex:
         numbers, locality = split(digests)
         agree: dict[int, int] = defaultdict(int)
         for position, value in enumerate(numbers):
-            for n in self._buckets.get((position, value), ()):
+            for n in self._buckets.get(position << 16 | value, ()):
                 agree[n] += 1
         found = sorted((-a, n) for n, a in agree.items() if a >= self.min_bands)
         return [Continued(site, digest, tag == locality)

@@ -76,8 +76,10 @@ def categories(p: Posting, breakdown: str, site_kind: str) -> list[str]:
 def group_root(market: Market, p: Posting) -> int:
     """listing_id at the root of p's chain of variants (``variant_of``) and reposts
     (``continues``): p's own when it is neither. One distinct listing per site."""
-    while p.variant_of is not None or p.continues is not None:
-        p = market.posting(p.variant_of if p.variant_of is not None else p.continues)
+    parent = p.variant_of if p.variant_of is not None else p.continues
+    while parent is not None:
+        p = market.posting(parent)
+        parent = p.variant_of if p.variant_of is not None else p.continues
     return p.listing_id
 
 
