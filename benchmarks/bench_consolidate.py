@@ -8,6 +8,12 @@ generator's, shaped like 2020: about 12 hits per unique listing (reposts), ads a
 profiles, ~200 localities' worth of spread. "consolidate" is the whole stage: exact
 copies, near-duplicates, advertisers, comparison units and indicators. In the same
 run, all-pairs rapidfuzz is timed on a sample and extrapolated to 150,000 hits.
+
+"compared" is the same stage for the next day's market compared with the first day's
+fingerprints as its baseline and previous snapshot (exact, and the similarity
+fingerprints that find edited reposts): what every snapshot after a baseline does.
+Times are wall ("_s") and this process's CPU ("_cpu_s", all threads: rapidfuzz scores on
+every core), since the machine may be busy with other work.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ def rss_mib() -> float:
 def one(hits: int) -> dict[str, float]:
     from crawler.aggregate import aggregate
     from crawler.consolidate import consolidate
-    from crawler.consolidate.baseline import Comparison
+    from crawler.consolidate.baseline import Comparison, Earlier
     from crawler.demo_market.generator import generate
     from tests.scoring import listings_at
 
@@ -42,6 +48,7 @@ def one(hits: int) -> dict[str, float]:
     # apart: 1.5M hits are ten such markets on 30 sites.
     parts = max(1, round(hits / 150_000))
     listings: dict[str, list] = {}
+    later: dict[str, list] = {}
     for part in range(parts):
         # day 0 only: no need for the 60 days of arrivals the demo generates
         market = generate(seed=11 + part, listings=max(1, hits // parts // HITS_PER_UNIQUE),
@@ -50,18 +57,29 @@ def one(hits: int) -> dict[str, float]:
         copies = max(1, round(hits / parts / natural))
         for site, items in listings_at(market, 0, copies=copies).items():
             listings[site if parts == 1 else f"{site}-{part}"] = items
+        for site, items in listings_at(market, 1, copies=copies).items():
+            later[site if parts == 1 else f"{site}-{part}"] = items
     n_hits = sum(len(v) for v in listings.values())
     setup_s = time.perf_counter() - started
     rss_before = rss_mib()
     print(f"{n_hits} hits ready after {setup_s:.0f} s", file=sys.stderr, flush=True)
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     c = consolidate(listings, b"k" * 32)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     comparison = Comparison(c, None, None)
     indicators = aggregate("bench", "t", comparison.units(), sorted(listings), comparison.gone(sorted(listings)))
     fingerprints = comparison.fingerprints("w", "bench")
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
+
+    earlier = Earlier.from_fingerprints(fingerprints, sorted(later))
+    t3, c3 = time.perf_counter(), time.process_time()
+    c_later = consolidate(later, b"k" * 32)
+    compared = Comparison(c_later, earlier, earlier)
+    units = compared.units()
+    later_indicators = aggregate("bench2", "t", units, sorted(later), compared.gone(sorted(later)))
+    compared.fingerprints("w", "bench2")
+    t4, c4 = time.perf_counter(), time.process_time()
     return {
         "hits": n_hits,
         "unique": len(c.uniques),
@@ -73,6 +91,13 @@ def one(hits: int) -> dict[str, float]:
         "consolidate_s": round(t1 - t0, 2),
         "aggregate_s": round(t2 - t1, 2),
         "total_s": round(t2 - t0, 2),
+        "total_cpu_s": round(c2 - c0, 2),
+        "consolidate_cpu_s": round(c1 - c0, 2),
+        "compared_total_s": round(t4 - t3, 2),
+        "compared_total_cpu_s": round(c4 - c3, 2),
+        "compared_reposted": sum(1 for u in units if u.level == "unique" and u.scope == "all"
+                                 and getattr(u, "flows", ())),
+        "compared_indicators": len(later_indicators),
         "rss_before_mib": round(rss_before),
         "peak_rss_mib": round(rss_mib()),
     }

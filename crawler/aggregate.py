@@ -25,6 +25,7 @@ from crawler.records import (
 )
 from crawler.vocabulary import (
     COMPARISONS,
+    FLOWS,
     LEVELS,
     TOTAL,
     UNIT_BREAKDOWNS,
@@ -52,6 +53,9 @@ class Unit:
     # the cell key method's record key (crawler/record_keys.py); for hits, the sum of its
     # ``weight`` copies' keys
     record_key: int = 0
+    # unique listings: the flow measures it counts in (new ones continuing an earlier
+    # listing: crawler/consolidate/baseline.py)
+    flows: tuple[Measure, ...] = ()
 
     def is_new(self, against: Comparison) -> bool | None:
         """New (True) or still there (False) against the earlier snapshot; None when
@@ -100,6 +104,7 @@ def aggregate(
             if new is not None:
                 compared.add(against)
                 measures.append(Measure.of(Change.NEW if new else Change.STILL, against))
+        measures.extend(unit.flows)
         for scope in scopes_of(unit):
             # hits are counted, never compared: a hit has no identity of its own
             for breakdown in UNIT_BREAKDOWNS:
@@ -134,7 +139,7 @@ def aggregate(
             if level == Level.HITS or scope in unhealthy:
                 continue
             for against in sorted(compared):
-                for change in Change:
+                for change in (*Change, *(FLOWS if level == Level.UNIQUE else ())):
                     counts[scope, level, Measure.of(change, against), TOTAL, TOTAL] += 0
 
     return [

@@ -47,6 +47,20 @@ class Change(StrEnum):
     GONE = "gone"
 
 
+class Flow(StrEnum):
+    """How a unique listing that is new against an earlier snapshot continues one of that
+    snapshot's listings (a verified near-duplicate of it, docs/METHOD.md). Counted at the
+    unique level only; ``reposted`` is every such listing, the three others divide it."""
+
+    REPOSTED = "reposted"  # continues an earlier listing: its exact content is new
+    EDITED = "edited"  # ... one of the same site and the same stated locality
+    MOVED_LOCALITY = "moved_locality"  # ... of the same site only in another locality
+    MOVED_SITE = "moved_site"  # ... of another site only
+
+
+FLOWS = tuple(Flow)
+
+
 class Measure(StrEnum):
     """``count`` is what a snapshot saw; the others compare it with an earlier one."""
 
@@ -57,9 +71,18 @@ class Measure(StrEnum):
     NEW_VS_PREVIOUS = "new_vs_previous"
     STILL_VS_PREVIOUS = "still_vs_previous"
     GONE_VS_PREVIOUS = "gone_vs_previous"
+    # flows (unique listings only): what the new ones continue
+    REPOSTED_VS_BASELINE = "reposted_vs_baseline"
+    EDITED_VS_BASELINE = "edited_vs_baseline"
+    MOVED_LOCALITY_VS_BASELINE = "moved_locality_vs_baseline"
+    MOVED_SITE_VS_BASELINE = "moved_site_vs_baseline"
+    REPOSTED_VS_PREVIOUS = "reposted_vs_previous"
+    EDITED_VS_PREVIOUS = "edited_vs_previous"
+    MOVED_LOCALITY_VS_PREVIOUS = "moved_locality_vs_previous"
+    MOVED_SITE_VS_PREVIOUS = "moved_site_vs_previous"
 
     @classmethod
-    def of(cls, change: Change, against: Comparison) -> Measure:
+    def of(cls, change: Change | Flow, against: Comparison) -> Measure:
         return cls(f"{change}_vs_{against}")
 
     @property
@@ -70,6 +93,7 @@ class Measure(StrEnum):
 
 MEASURES = tuple(Measure)
 NEW_MEASURES = (Measure.NEW_VS_BASELINE, Measure.NEW_VS_PREVIOUS)
+FLOW_MEASURES = tuple(Measure.of(f, c) for c in COMPARISONS for f in FLOWS)
 
 
 class Breakdown(StrEnum):
@@ -169,6 +193,10 @@ class Subject(StrEnum):
 
     LISTING = "listing"  # a unique listing (its group: its distinct listing)
     ADVERTISER = "advertiser"
+    # a unique listing's keyed LSH band digests (crawler/consolidate/similarity.py): its
+    # digest is the listing's, its group field holds the bands. What recognises an edited
+    # repost of it in a later snapshot of the window
+    SIMILARITY = "similarity"
 
 
 class JobOutcome(StrEnum):

@@ -95,6 +95,23 @@ def test_a_live_window_keeps_its_key_and_fingerprints_and_passes(config: Path) -
     assert report.passed, report.render()
     assert [(w.window_id, w.state) for w in report.windows] == [(window, "live")]
     assert any(f"live window {window}" in note for note in report.check("retention").notes)
+    # the similarity fingerprints are counted apart: one per unique listing
+    note = next(n for n in report.check("retention").notes if f"live window {window}" in n)
+    assert "2 similarity" in note and "2 listing" in note, note
+
+
+def test_similarity_fingerprints_go_with_the_window_key(config: Path) -> None:
+    cfg = load_config(config)
+    _, first = snapshot(config, NOW - timedelta(days=40), "1", "2", "3")
+    kinds = [row[2] for row in fingerprint_rows(cfg, first)]
+    assert kinds.count("similarity") == 3
+    _, second = snapshot(config, NOW - timedelta(days=5), "1", "5")
+    assert fingerprint_rows(cfg, first) == []  # every subject, similarity too
+    assert not KeyRing(cfg.keys_dir).key_file(first).exists()
+    assert [row[2] for row in fingerprint_rows(cfg, second)].count("similarity") == 2
+    # the file keeps no readable copy of the retired digests or band groups
+    report = audit(config)
+    assert report.passed and report.check("retention").failures == [], report.render()
 
 
 def test_after_the_window_ends_its_fingerprints_and_key_are_gone_and_the_audit_passes(

@@ -315,6 +315,13 @@ def check_the_run(run: Run) -> None:
             for name in SHIPPED_SITES:
                 assert sites[name].health == "ok" and sites[name].items > 0, sites[name]
         assert store.fingerprints(runs[-1].snapshot_id)
+        # the similarity fingerprints (keyed band digests of the planted texts too) were
+        # written, so the search of the store below covers them; the second snapshot
+        # compared with them (its flows are stated, zero or not)
+        similar = store.fingerprints(runs[-1].snapshot_id, subject="similarity")
+        assert similar and all(len(f.group) == 64 for f in similar)
+        assert store.indicators(snapshot_id=runs[-1].snapshot_id, scope="all",
+                                measure="reposted_vs_previous", breakdown="total")
     log = (run.data / "logs" / "snapshot-1.log").read_text(errors="replace")
     assert "DEBUG" in log and "Crawled (200)" in log, "DEBUG logging was on"
     assert "Missing scheme in request url: mailto:" in log, "the spider raised on trasig"

@@ -10,7 +10,7 @@ import pytest
 from crawler.consolidate import consolidate
 from crawler.consolidate.baseline import Comparison, Earlier
 from crawler.demo_market.generator import generate
-from crawler.demo_market.truth import compute_truth
+from crawler.demo_market.truth import compute_truth, continuity
 from crawler.records import SCOPE_ALL
 from tests.scoring import bcubed, listings_at, pair_scores, score
 
@@ -52,6 +52,40 @@ def test_new_still_gone_are_exact_for_exact_copies() -> None:
     adv_new = sum(1 for u in now.units() if u.level == "advertisers" and u.scope == SCOPE_ALL
                   and u.new_vs_baseline)
     assert 0 < adv_new < sum(truth.new_vs_baseline.values())
+
+
+def test_edited_reposts_are_still_there_against_the_truth() -> None:
+    """Two weeks of the seed-3 market (its reposts: a word, the price, the sentence order,
+    the locality or the site changed) compared as snapshots compare, through the
+    similarity fingerprints: each level's new/still/gone and the flows near the truth's
+    families, summed over sites (benchmarks/continuity.py: the figures per cut)."""
+    market = generate(seed=3, listings=1500)
+    sites = [s.name for s in market.sites]
+    base = Comparison(consolidate(listings_at(market, 0), KEY), None, None)
+    earlier = Earlier.from_fingerprints(base.fingerprints("w", "s0"), sites)
+    now = Comparison(consolidate(listings_at(market, 14), KEY), earlier, earlier)
+    units = now.units()
+    found: Counter[tuple[str, str, str]] = Counter()
+    for u in units:
+        if u.new_vs_baseline is not None and u.scope != SCOPE_ALL:
+            found[u.level, "new" if u.new_vs_baseline else "still", u.scope] += 1
+        if u.scope == SCOPE_ALL:
+            for m in u.flows:
+                if m.endswith("_vs_baseline"):
+                    found["unique", m[:-len("_vs_baseline")], SCOPE_ALL] += 1
+    for (level, measure, scope), n in now.gone(sites).items():
+        if measure == "gone_vs_baseline" and scope != SCOPE_ALL:
+            found[level, "gone", scope] += n
+    truth = continuity(market, 14, 0)
+    for level in ("distinct", "advertisers"):
+        for change in ("new", "still", "gone"):
+            true = sum(truth[level, change, s] for s in sites)
+            got = sum(found[level, change, s] for s in sites)
+            assert abs(got - true) <= max(3, 0.03 * true), (level, change, got, true)
+    for flow in ("reposted", "edited", "moved_locality", "moved_site"):
+        true = truth["unique", flow, SCOPE_ALL]
+        assert true > 0 and abs(found["unique", flow, SCOPE_ALL] - true) <= max(2, 0.03 * true), (
+            flow, found["unique", flow, SCOPE_ALL], true)
 
 
 def test_scores_on_known_clusterings() -> None:

@@ -10,8 +10,9 @@ import pytest
 from crawler.consolidate.consolidation import MAX_LISTINGS_PER_CONTACT
 from crawler.consolidate.contacts import identifiers
 from crawler.demo_market import generate
-from crawler.demo_market.truth import compute_truth
-from crawler.demo_market.wordlists import AGENCY_PHONE
+from crawler.demo_market.market import REPOST_KINDS
+from crawler.demo_market.truth import compute_truth, continuity
+from crawler.demo_market.wordlists import AGENCY_PHONE, SITE_LANGUAGE
 
 SITES = ("annonstavlan", "profilkatalogen", "sockerdejt", "radannonsen", "visitkortet",
          "dejtflodet", "kontaktnavet", "profilarkivet")
@@ -189,6 +190,44 @@ def test_variants_differ_from_their_original_in_exactly_the_stated_way(market):
             assert p.sentences != o.sentences
 
 
+def test_reposts_continue_an_ended_posting_edited_in_the_stated_way(market):
+    reposts = [p for p in market.postings if p.continues is not None]
+    ended = [p for p in market.postings if 0 < p.end_day <= market.horizon_days]
+    assert 0.2 < len(reposts) / len(ended) < 0.35
+    assert {p.repost_kind for p in reposts} == set(REPOST_KINDS)
+    for p in reposts:
+        o = market.posting(p.continues)
+        assert p.variant_of is None and p.listing_id > o.listing_id
+        assert (p.start_day, p.advertiser_id) == (o.end_day, o.advertiser_id)
+        changed = {k for k in set(p.fields) | set(o.fields) if p.fields.get(k) != o.fields.get(k)}
+        if p.repost_kind == "site":
+            assert p.site != o.site and p.sentences == o.sentences
+            assert SITE_LANGUAGE[p.site] == SITE_LANGUAGE[o.site]
+        else:
+            expected = {"wording": {"text"}, "reorder": {"text"}, "price": {"price"},
+                        "locality": {"locality"}}[p.repost_kind]
+            assert p.site == o.site and changed == expected, (p.repost_kind, changed)
+
+
+def test_continuity_truth_counts_families_and_advertisers(market):
+    flows = continuity(market, 7, 0)
+    for site in SITES:
+        live = {d: [p for p in market.postings if p.live(d) and p.site == site] for d in (0, 7)}
+        assert flows["advertisers", "still", site] == len(
+            {p.advertiser_id for p in live[0]} & {p.advertiser_id for p in live[7]})
+        assert (flows["distinct", "new", site] + flows["distinct", "still", site]
+                == compute_truth(market, 7).distinct[site])
+        assert (flows["distinct", "gone", site] + flows["distinct", "still", site]
+                == compute_truth(market, 0).distinct[site])
+        # every repost live on day 7 whose original was live on day 0 is a flow
+        reposted = [p for p in live[7] if p.continues is not None and not p.live(0)
+                    and market.posting(p.continues).live(0)]
+        assert flows["unique", "reposted", site] >= len(reposted)
+    assert flows["unique", "reposted", "all"] == sum(
+        flows["unique", f, "all"] for f in ("edited", "moved_locality", "moved_site")) > 0
+    assert all(flows["unique", f, "all"] > 0 for f in ("edited", "moved_locality", "moved_site"))
+
+
 def test_hits_per_posting(market):
     per_posting = Counter(h.listing_id for h in market.hits)
     assert set(per_posting) == {p.listing_id for p in market.postings}
@@ -237,9 +276,9 @@ def count_by_loops(market, day):
     for p in market.postings:
         if p.live(day):
             unique[p.site] += 1
-            root = p
-            while root.variant_of is not None:
-                root = market.posting(root.variant_of)
+            root = p  # up variants and reposts: a repost's family is its original's
+            while root.variant_of is not None or root.continues is not None:
+                root = market.posting(root.variant_of or root.continues)
             roots.setdefault(p.site, set()).add(root.listing_id)
             advs.setdefault(p.site, set()).add(p.advertiser_id)
     return hits, unique, {s: len(r) for s, r in roots.items()}, {s: len(a) for s, a in advs.items()}

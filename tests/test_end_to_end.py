@@ -15,7 +15,7 @@ import yaml
 from crawler.demo_market.generator import generate
 from crawler.demo_market.market import Market
 from crawler.demo_market.server import MarketServer
-from crawler.demo_market.truth import compute_truth
+from crawler.demo_market.truth import compute_truth, continuity
 from crawler.sites import load_sites
 from crawler.store import open_store
 from scheduler.runner import run_snapshot
@@ -42,6 +42,15 @@ def close(found: int, true: int) -> bool:
     return abs(found - true) <= max(1, round(0.02 * true))
 
 
+def close_change(found: int, true: int) -> bool:
+    """New, still and gone of distinct listings and advertisers inherit consolidation's
+    error within each of the two snapshots (``close``) and add the matching of edited
+    reposts between them: benchmarks/continuity.py measured that matching at precision
+    0.993 and recall 1.000 on 2000 listings, and advertisers' new and gone off by 1.6 and
+    2.9 % (docs/BENCHMARKS.md): within 5 %, or 2 on a small site."""
+    return abs(found - true) <= max(2, round(0.05 * true))
+
+
 def latest(store_path: Path, **filters: str) -> tuple[object, dict[tuple[str, str, str, str, str], int]]:
     with open_store(f"sqlite:///{store_path}") as store:
         run = store.runs()[-1]
@@ -51,7 +60,7 @@ def latest(store_path: Path, **filters: str) -> tuple[object, dict[tuple[str, st
 
 
 @pytest.mark.browser
-def test_two_snapshots_match_the_ground_truth(market: tuple[Market, MarketServer],
+def test_three_snapshots_match_the_ground_truth(market: tuple[Market, MarketServer],
                                               tmp_path: Path) -> None:
     m, server = market
     config = write_config(tmp_path, server.url)
@@ -108,6 +117,39 @@ def test_two_snapshots_match_the_ground_truth(market: tuple[Market, MarketServer
                 == truth7.county_new_vs_baseline[county]), county
         assert (rows2[scope, "unique", "still_vs_baseline", "total", "total"]
                 == truth7.county_still_vs_baseline[county]), county
+    assert_continuity(rows2, m, 7, {"baseline": 0, "previous": 0})
+
+    # a third week: against the baseline (day 0) and the previous snapshot (day 7)
+    m.advance(7)
+    assert run_snapshot(config, quiet=True).exit_code == 0
+    run3, rows3 = latest(tmp_path / "store.sqlite", breakdown="total")
+    truth14 = compute_truth(m, day=14, baseline_day=0, previous_day=7)
+    assert run3.window_id == run.window_id and run3.status == "complete"
+    for site in (*HTTP_SITES, *BROWSER_SITES):
+        for against in ("baseline", "previous"):
+            for change in ("new", "gone", "still"):
+                true = getattr(truth14, f"{change}_vs_{against}")[site]
+                assert rows3[site, "unique", f"{change}_vs_{against}", "total", "total"] == true
+    assert_continuity(rows3, m, 14, {"baseline": 0, "previous": 7})
+
+
+def assert_continuity(rows: dict[tuple[str, str, str, str, str], int], m: Market, day: int,
+                      earlier: dict[str, int]) -> None:
+    """Distinct listings and advertisers new, still and gone, and the flows of edited
+    reposts, against the truth's families (``continuity``)."""
+    sites = (*HTTP_SITES, *BROWSER_SITES)
+    for against, then in earlier.items():
+        truth = continuity(m, day, then)
+        for (level, change, scope), true in sorted(truth.items()):
+            if scope not in (*sites, "all"):
+                continue
+            found = rows[scope, level, f"{change}_vs_{against}", "total", "total"]
+            assert close_change(found, true), (day, against, scope, level, change, found, true)
+        # the market's reposts happened, and were not counted as new distinct listings
+        assert truth["unique", "reposted", "all"] > 0
+        assert rows["all", "unique", f"reposted_vs_{against}", "total", "total"] > 0
+        assert (rows["all", "distinct", f"new_vs_{against}", "total", "total"]
+                < rows["all", "unique", f"new_vs_{against}", "total", "total"])
 
 
 def test_javascript_sites_yield_nothing_without_the_browser(

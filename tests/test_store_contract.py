@@ -216,6 +216,22 @@ def test_fingerprints_by_subject_in_order(store: Store) -> None:
     assert store.fingerprints("s2") == []
 
 
+def test_similarity_fingerprints_beside_their_listing_and_deleted_with_the_window(
+        store: Store) -> None:
+    # one unique listing: its exact fingerprint (group: its distinct listing) and its
+    # similarity fingerprint (same digest; group: its keyed band digests)
+    listing = fp("a" * 64, group="c" * 64)
+    similar = fp("a" * 64, subject="similarity", group="0123456789abcdef" * 4)
+    write(store, "s1", 1, [ind(2, measure="reposted_vs_baseline"),
+                           ind(1, measure="moved_site_vs_previous")], [listing, similar])
+    assert store.fingerprints("s1") == [listing, similar]
+    assert store.fingerprints("s1", "similarity") == [similar]
+    assert {i.measure for i in store.indicators(snapshot_id="s1")} == {
+        "reposted_vs_baseline", "moved_site_vs_previous"}
+    assert store.delete_window("w1") == 2
+    assert store.fingerprints("s1") == []
+
+
 def test_delete_window_deletes_only_that_window(store: Store) -> None:
     write(store, "s1", 1, [], [fp("a" * 64), fp("b" * 64)])
     store.begin_run(run("s2", day=2, window="w2"))

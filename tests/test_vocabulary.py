@@ -11,6 +11,8 @@ from crawler.records import SCOPE_ALL, CellId, Indicator
 from crawler.vocabulary import (
     BREAKDOWNS,
     COMPARISONS,
+    FLOW_MEASURES,
+    FLOWS,
     LEVELS,
     MEASURES,
     NOT_PARTITIONS,
@@ -19,6 +21,7 @@ from crawler.vocabulary import (
     UNIT_BREAKDOWNS,
     Breakdown,
     Change,
+    Flow,
     Measure,
     RunState,
 )
@@ -31,9 +34,12 @@ def test_a_word_is_its_string() -> None:
     assert f"{RunState.PARTIAL}" == "partial" and str(Breakdown.SITE_KIND) == "site_kind"
 
 
-def test_every_measure_is_a_change_against_a_comparison_or_the_count() -> None:
-    built = {Measure.of(change, against) for change in Change for against in COMPARISONS}
+def test_every_measure_is_a_change_or_flow_against_a_comparison_or_the_count() -> None:
+    built = {Measure.of(change, against) for change in (*Change, *FLOWS)
+             for against in COMPARISONS}
     assert built | {Measure.COUNT} == set(MEASURES)
+    assert set(FLOW_MEASURES) == {Measure.of(f, a) for f in FLOWS for a in COMPARISONS}
+    assert all(m.against == a for a in COMPARISONS for m in (Measure.of(Flow.EDITED, a),))
     assert Measure.COUNT.against is None
     assert all(Measure.of(Change.GONE, a).against == a for a in COMPARISONS)
 

@@ -144,8 +144,18 @@ def _retention_check(inspection: Inspection, found: list[Window]) -> Check:
     check.failures += inspection.residue
     live = [w for w in found if w.state in ("live", MISSING_KEY)]
     check.notes += [f"live window {w.window_id} ({_day(w.opened)} to {_day(w.ends)}): "
-                    f"{w.fingerprints} fingerprint(s)" for w in live]
+                    f"{w.fingerprints} fingerprint(s)"
+                    + _by_subject(inspection.fingerprints_by_subject.get(w.window_id, {}))
+                    for w in live]
     return check
+
+
+def _by_subject(counts: dict[str, int]) -> str:
+    """How many of a window's fingerprints are of each subject: the similarity ones (keyed
+    band digests) are counted apart, as they are the newest kind."""
+    if not counts:
+        return ""
+    return " (" + ", ".join(f"{n} {subject}" for subject, n in counts.items()) + ")"
 
 
 def _keys_check(keyring: KeyRing, found: list[Window], running: list[str]) -> Check:

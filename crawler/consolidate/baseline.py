@@ -1,9 +1,13 @@
 """New, still present and gone, at every level, against an earlier snapshot.
 
 An earlier snapshot is known only by the fingerprints it left: keyed hashes of its
-unique listings (grouped by distinct listing) and of its advertisers' identifiers
-(grouped by advertiser). A cluster now is "still" when it shares a hash with a cluster
-then; an earlier cluster that shares a hash with nothing now is "gone".
+unique listings (grouped by distinct listing), of its advertisers' identifiers (grouped
+by advertiser), and its unique listings' keyed band digests (similarity.py). A unique
+listing is still there when its exact hash is. A unique listing that is new but agrees
+with an earlier one on enough bands "continues" it (an edited repost): its distinct
+listing is still there if the earlier one was on the same site, its advertiser is still
+there wherever it was. An earlier cluster that nothing now matches or continues is "gone".
+The new unique listings that continue an earlier one are counted as flows (``Flow``).
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from dataclasses import dataclass, field
 
 from crawler.aggregate import Unit
 from crawler.consolidate.consolidation import Consolidation, UniqueListing
+from crawler.consolidate.similarity import Continued, SimilarityIndex
 from crawler.record_keys import cluster_key, hit_keys, record_key
 from crawler.records import SCOPE_ALL, Fingerprint
-from crawler.vocabulary import Subject
+from crawler.vocabulary import Comparison as Against
+from crawler.vocabulary import Flow, Measure, Subject
 
 UNKNOWN = "unknown"
 
@@ -26,6 +32,7 @@ class Earlier:
     listing_group: dict[tuple[str, str], str] = field(default_factory=dict)  # (site, digest) -> group
     advertiser_group: dict[str, str] = field(default_factory=dict)  # identifier digest -> group
     advertiser_sites: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    similar: SimilarityIndex = field(default_factory=SimilarityIndex)
 
     @classmethod
     def from_fingerprints(cls, fingerprints: Iterable[Fingerprint], sites: Iterable[str]) -> Earlier:
@@ -33,15 +40,19 @@ class Earlier:
         are not gone, they were not looked at)."""
         wanted = set(sites)
         earlier = cls()
+        bands = []
         for fp in fingerprints:
             if fp.scope not in wanted:
                 continue
-            if fp.subject == Subject.LISTING:
+            if fp.subject == Subject.SIMILARITY:
+                bands.append((fp.scope, fp.digest, fp.group))
+            elif fp.subject == Subject.LISTING:
                 earlier.listing_group[fp.scope, fp.digest] = fp.group or fp.digest
             else:
                 group = fp.group or fp.digest
                 earlier.advertiser_group[fp.digest] = group
                 earlier.advertiser_sites[group].add(fp.scope)
+        earlier.similar = SimilarityIndex(bands)
         return earlier
 
 
@@ -72,31 +83,64 @@ class Comparison:
         self.c = consolidation
         self.against = {"baseline": baseline, "previous": previous}
         self.compared = None if compared is None else set(compared)
+        self._index = {id(u): i for i, u in enumerate(consolidation.uniques)}
         self.distincts = _group_by(consolidation.uniques, "distinct")
         self.advertisers = _group_by(consolidation.uniques, "advertiser")
+        # against -> unique listing's index -> the earlier listings it continues (only
+        # the unique listings new there, on a compared site)
+        self.continued: dict[str, dict[int, list[Continued]]] = {
+            a: self._continuations(e) for a, e in self.against.items() if e is not None}
+
+    def _continuations(self, earlier: Earlier) -> dict[int, list[Continued]]:
+        out = {}
+        for i, u in enumerate(self.c.uniques):
+            if (u.bands and self._compares(u.site)
+                    and (u.site, u.digest) not in earlier.listing_group):
+                found = earlier.similar.continued(u.bands)
+                if found:
+                    out[i] = found
+        return out
+
+    def flows(self, against: str, index: int) -> tuple[Measure, ...]:
+        """The flows a unique listing counts in against an earlier snapshot."""
+        found = self.continued.get(against, {}).get(index)
+        if not found:
+            return ()
+        site = self.c.uniques[index].site
+        here = [c for c in found if c.site == site]
+        flow = (Flow.EDITED if any(c.same_locality for c in here)
+                else Flow.MOVED_LOCALITY if here else Flow.MOVED_SITE)
+        return Measure.of(Flow.REPOSTED, Against(against)), Measure.of(flow, Against(against))
 
     def units(self) -> list[Unit]:
         out: list[Unit] = []
-        for u in self.c.uniques:
+        flows_of: dict[int, tuple[Measure, ...]] = defaultdict(tuple)
+        for a, continued in self.continued.items():
+            for i in continued:
+                flows_of[i] += self.flows(a, i)
+        for i, u in enumerate(self.c.uniques):
             flags = {a: None if e is None or not self._compares(u.site)
                      else (u.site, u.digest) not in e.listing_group
                      for a, e in self.against.items()}
+            flows = flows_of.get(i, ())
             hits, unique = hit_keys(u.identity, u.hits), record_key(u.identity)
             for scope in (u.site, SCOPE_ALL):
                 out.append(Unit("hits", scope, u.profile, weight=u.hits, record_key=hits))
                 out.append(Unit("unique", scope, u.profile, new_vs_baseline=flags["baseline"],
-                                new_vs_previous=flags["previous"], record_key=unique))
+                                new_vs_previous=flags["previous"], record_key=unique,
+                                flows=flows))
         for label, members in self.distincts.items():
             rep = self.c.uniques[label]
             flags = {a: None if e is None or not self._compares(rep.site)
-                     else not self._distinct_matches(members, e)
+                     else not self._distinct_matches(members, e, self.continued[a])
                      for a, e in self.against.items()}
             key = cluster_key(m.identity for m in members)
             for scope in (rep.site, SCOPE_ALL):
                 out.append(Unit("distinct", scope, rep.profile, new_vs_baseline=flags["baseline"],
                                 new_vs_previous=flags["previous"], record_key=key))
         for members in self.advertisers.values():
-            matched = {a: None if e is None else self._advertiser_matches(members, e)
+            matched = {a: None if e is None
+                       else self._advertiser_matches(members, e, self.continued[a])
                        for a, e in self.against.items()}
             by_site: dict[str, list[UniqueListing]] = defaultdict(list)
             for m in members:
@@ -125,12 +169,18 @@ class Comparison:
                 continue
             measure = f"gone_vs_{against}"
             current = {(u.site, u.digest) for u in self.c.uniques}
+            continued = self.continued[against]
             matched_distinct = {earlier.listing_group[key] for key in current
                                 if key in earlier.listing_group}
+            # an edited repost keeps its earlier distinct listing on the same site
+            matched_distinct |= {earlier.listing_group[c.site, c.digest]
+                                 for i, found in continued.items() for c in found
+                                 if c.site == self.c.uniques[i].site
+                                 and (c.site, c.digest) in earlier.listing_group}
             matched_adv: dict[str, set[str]] = defaultdict(set)  # group -> sites seen on now
             for members in self.advertisers.values():
                 now_sites = {m.site for m in members}
-                for g in self._advertiser_matches(members, earlier):
+                for g in self._advertiser_matches(members, earlier, continued):
                     matched_adv[g] |= now_sites
             for site in sites:
                 old = [key for key in earlier.listing_group if key[0] == site]
@@ -152,6 +202,9 @@ class Comparison:
         for u in self.c.uniques:
             out.append(Fingerprint(window_id, snapshot_id, Subject.LISTING, u.site, u.digest,
                                    self.c.anchor(u.distinct)))
+            if u.bands:
+                out.append(Fingerprint(window_id, snapshot_id, Subject.SIMILARITY, u.site,
+                                       u.digest, u.bands))
             for digest in (u.digest, *u.contacts):
                 if (u.site, digest) not in seen:
                     seen.add((u.site, digest))
@@ -162,19 +215,33 @@ class Comparison:
     def _compares(self, site: str) -> bool:
         return self.compared is None or site in self.compared
 
-    @staticmethod
-    def _distinct_matches(members: list[UniqueListing], earlier: Earlier) -> bool:
-        return any((m.site, m.digest) in earlier.listing_group for m in members)
+    def _distinct_matches(self, members: list[UniqueListing], earlier: Earlier,
+                          continued: dict[int, list[Continued]]) -> bool:
+        """Still there: one of its unique listings is, or continues one of the same site."""
+        if any((m.site, m.digest) in earlier.listing_group for m in members):
+            return True
+        site = members[0].site
+        return any(c.site == site for i in self._indices(members) for c in continued.get(i, ()))
 
-    @staticmethod
-    def _advertiser_matches(members: list[UniqueListing], earlier: Earlier) -> set[str]:
+    def _advertiser_matches(self, members: list[UniqueListing], earlier: Earlier,
+                            continued: dict[int, list[Continued]]) -> set[str]:
+        """The earlier advertisers one of whose listings or contacts is still there, or
+        one of whose listings a listing of ``members`` continues (on any site)."""
         groups = set()
         for m in members:
             for digest in (m.digest, *m.contacts):
                 group = earlier.advertiser_group.get(digest)
                 if group is not None:
                     groups.add(group)
+        for i in self._indices(members):
+            for c in continued.get(i, ()):
+                group = earlier.advertiser_group.get(c.digest)
+                if group is not None:
+                    groups.add(group)
         return groups
+
+    def _indices(self, members: list[UniqueListing]) -> list[int]:
+        return [self._index[id(m)] for m in members]
 
 
 def _group_by(uniques: list[UniqueListing], attribute: str) -> dict[int, list[UniqueListing]]:

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from crawler.consolidate.contacts import identifiers
 from crawler.consolidate.exact import group_copies
-from crawler.consolidate.near import NearDuplicateSettings, near_duplicate_pairs
+from crawler.consolidate.near import NearDuplicateSettings, Signatures, near_duplicate_pairs
+from crawler.consolidate.similarity import bands
 from crawler.keys import fingerprint
 from crawler.listing import Listing
 from crawler.normalise import Profile, profile
@@ -38,6 +39,9 @@ class UniqueListing:
     identity: bytes = b""  # its content hashed with the record key secret (record_keys.py)
     distinct: int = -1  # index (into Consolidation.uniques) of its distinct cluster's first member
     advertiser: int = -1  # index of its advertiser cluster's first member
+    # its text's keyed LSH band digests and locality tag (similarity.py; "" for a text
+    # too short to compare)
+    bands: str = ""
 
 
 # More unique listings than one advertiser plausibly has at once: the demo market's
@@ -90,7 +94,8 @@ def consolidate(listings: Mapping[str, Sequence[Listing]], key: bytes,
     shared = _shared(uniques, max_listings_per_contact)
     distinct = UnionFind(len(uniques))
     advertisers = UnionFind(len(uniques))
-    for i, j in near_duplicate_pairs(texts, settings):
+    signatures: Signatures = [None] * len(texts)
+    for i, j in near_duplicate_pairs(texts, settings, signatures):
         advertisers.union(i, j)
         if uniques[i].site == uniques[j].site:
             distinct.union(i, j)
@@ -98,8 +103,14 @@ def consolidate(listings: Mapping[str, Sequence[Listing]], key: bytes,
     for i, unique in enumerate(uniques):
         for contact in unique.contacts:
             advertisers.union(i, owner.setdefault(contact, i))
-    for unique, d, a in zip(uniques, distinct.labels(), advertisers.labels()):
+    digests: dict[tuple[int, str], str] = {}  # identical texts share one signature array
+    for unique, d, a, signature in zip(uniques, distinct.labels(), advertisers.labels(),
+                                       signatures):
         unique.distinct, unique.advertiser = d, a
+        if signature is not None:
+            place = (id(signature), unique.profile.locality)
+            unique.bands = digests.get(place) or digests.setdefault(
+                place, bands(key, signature, unique.profile.locality))
     return Consolidation(uniques, shared)
 
 

@@ -49,8 +49,14 @@ def shingles(text: str, width: int) -> list[bytes]:
     return [" ".join(words[i : i + width]).encode() for i in range(len(words) - width + 1)]
 
 
-def candidate_pairs(texts: Sequence[str], settings: NearDuplicateSettings) -> set[tuple[int, int]]:
-    """Pairs (i < j) that LSH puts in a common bucket; identical texts always pair."""
+Signatures = list["np.ndarray | None"]
+
+
+def candidate_pairs(texts: Sequence[str], settings: NearDuplicateSettings,
+                    signatures: Signatures | None = None) -> set[tuple[int, int]]:
+    """Pairs (i < j) that LSH puts in a common bucket; identical texts always pair.
+    ``signatures``: a list as long as ``texts`` that receives each text's MinHash values
+    (None for a text too short to compare), for the similarity fingerprints."""
     pairs: set[tuple[int, int]] = set()
     # identical texts (a price or locality edit leaves the text as it was) pair directly:
     # cheaper than hashing, and certain
@@ -67,9 +73,14 @@ def candidate_pairs(texts: Sequence[str], settings: NearDuplicateSettings) -> se
     sets = [shingles(" ".join(sorted(texts[i].split())), settings.shingle_words)
             for i in unique_positions]
     keep = [(i, s) for i, s in zip(unique_positions, sets) if s]
-    if len(keep) < 2:
+    if not keep or (len(keep) < 2 and signatures is None):
         return pairs
     minhashes = MinHash.bulk([s for _, s in keep], num_perm=settings.num_perm, seed=settings.seed)
+    if signatures is not None:
+        for (i, _), mh in zip(keep, minhashes):
+            signatures[i] = mh.hashvalues
+        for j, i in pairs:  # an identical text has its first copy's signature
+            signatures[i] = signatures[j]
     lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=settings.num_perm)
     with lsh.insertion_session() as session:
         for (i, _), mh in zip(keep, minhashes):
@@ -87,9 +98,11 @@ def candidate_pairs(texts: Sequence[str], settings: NearDuplicateSettings) -> se
 
 
 def near_duplicate_pairs(texts: Sequence[str],
-                         settings: NearDuplicateSettings = NearDuplicateSettings()) -> list[tuple[int, int]]:
-    """Verified pairs: candidates whose score reaches the threshold."""
-    candidates = sorted(candidate_pairs(texts, settings))
+                         settings: NearDuplicateSettings = NearDuplicateSettings(),
+                         signatures: Signatures | None = None) -> list[tuple[int, int]]:
+    """Verified pairs: candidates whose score reaches the threshold (``signatures``: see
+    ``candidate_pairs``)."""
+    candidates = sorted(candidate_pairs(texts, settings, signatures))
     if not candidates:
         return []
     left = [texts[i] for i, _ in candidates]

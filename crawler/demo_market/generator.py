@@ -13,7 +13,15 @@ from dataclasses import replace
 
 from crawler.demo_market import wordlists as v
 from crawler.demo_market.elsewhere import with_links
-from crawler.demo_market.market import VARIANT_KINDS, Advertiser, Hit, Market, Posting, content_key
+from crawler.demo_market.market import (
+    REPOST_KINDS,
+    VARIANT_KINDS,
+    Advertiser,
+    Hit,
+    Market,
+    Posting,
+    content_key,
+)
 
 
 def generate(seed: int = 1, listings: int = 2000, horizon_days: int = 60) -> Market:
@@ -29,6 +37,8 @@ def generate(seed: int = 1, listings: int = 2000, horizon_days: int = 60) -> Mar
     b.baseline(listings)
     for day in range(1, horizon_days + 1):
         b.arrivals(day, listings)
+    # drawn after every other posting, so the rest of a seed's market stays as it was
+    b.reposts(horizon_days)
     return Market(seed=seed, listings=listings, horizon_days=horizon_days,
                   advertisers=b.advertisers, postings=with_links(b.postings), hits=b.hits)
 
@@ -40,6 +50,11 @@ _VARIANT_SHARE = 0.10  # of all postings
 # Per arrival draw: the other draws often bring several postings (reach), so a higher
 # chance keeps arrivals near _VARIANT_SHARE too.
 _ARRIVAL_VARIANT = 0.14
+# Of the postings that end within the horizon, the share their advertiser continues the
+# same day with an edited repost (a new ad: new hit ids), and how it was edited. The
+# issue's market had a fifth of the listings that stayed a week reposted with changes.
+_REPOST_SHARE = 0.3
+_REPOST_KIND_WEIGHTS = {"wording": 3, "price": 2, "reorder": 2, "locality": 2, "site": 1}
 
 
 class _Builder:
@@ -308,10 +323,11 @@ class _Builder:
             sentences.append(rng.choice(v.CLOSINGS[lang]))
         return tuple(sentences)
 
-    def _variant(self, source: Posting, start: int, end: int) -> Posting | None:
-        """A near-duplicate of `source` differing in exactly one way, or None."""
+    def _variant(self, source: Posting, start: int, end: int,
+                 only: tuple[str, ...] = VARIANT_KINDS) -> Posting | None:
+        """A near-duplicate of `source` differing in exactly one way (of ``only``), or None."""
         rng = self.rng
-        kinds = [k for k in VARIANT_KINDS if k != "price" or source.price is not None]
+        kinds = [k for k in only if k != "price" or source.price is not None]
         rng.shuffle(kinds)
         base = dict(listing_id=len(self.postings) + 1, start_day=start, end_day=end,
                     variant_of=source.listing_id)
@@ -337,6 +353,46 @@ class _Builder:
                 if self._claim(p):
                     return p
         return None
+
+    def reposts(self, horizon_days: int) -> None:
+        """Continue a share of the postings that end within the horizon (reposts of
+        reposts too: the list grows as it is read)."""
+        i = 0
+        while i < len(self.postings):
+            p = self.postings[i]
+            i += 1
+            if 0 < p.end_day <= horizon_days and self.rng.random() < _REPOST_SHARE:
+                self._add(self._repost(p))
+
+    def _repost(self, source: Posting) -> Posting | None:
+        """``source`` continued from the day it ended: one edit as in ``_variant``, or the
+        same ad on another site of the same language (as that site shows it)."""
+        start, end = source.end_day, source.end_day + self._lifetime()
+        kinds = list(_REPOST_KIND_WEIGHTS)
+        kind = self.rng.choices(kinds, list(_REPOST_KIND_WEIGHTS.values()))[0]
+        if kind != "site":
+            edited = self._variant(source, start, end, (kind,))
+            if edited is None:
+                return None
+            return replace(edited, variant_of=None, variant_kind=None,
+                           continues=source.listing_id, repost_kind=kind)
+        lang = v.SITE_LANGUAGE[source.site]
+        others = [s for s, _k, _r, language in v.SITES if language == lang and s != source.site]
+        if not others:
+            return None
+        site = self.rng.choice(others)
+        shows, extras = v.SITE_SHOWS[site], "extras" in v.SITE_SHOWS[site]
+        p = replace(
+            source, listing_id=len(self.postings) + 1, site=site, start_day=start, end_day=end,
+            title=(source.title or self.rng.choice(v.TITLES_SV)) if "title" in shows else None,
+            price=(source.price or self.rng.choice(v.PRICES)) if "price" in shows else None,
+            orientation=source.orientation if extras else None,
+            nationality=source.nationality if extras else None,
+            ethnicity=source.ethnicity if extras else None,
+            locality_shown=self._spelling(site, source.locality),
+            variant_of=None, variant_kind=None, continues=source.listing_id, repost_kind=kind)
+        assert kind in REPOST_KINDS
+        return p if self._claim(p) else None
 
     def _reword(self, source: Posting) -> tuple[str, ...] | None:
         lang = v.SITE_LANGUAGE[source.site]

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from crawler.demo_market import wordlists as v
 
 VARIANT_KINDS = ("wording", "price", "reorder", "locality")
+# an ended posting continued by its advertiser: edited as a variant is, or moved to
+# another site (of the same language)
+REPOST_KINDS = (*VARIANT_KINDS, "site")
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,10 @@ class Posting:
     price_text: str | None = None  # the price as shown, when not "<price> kr" (canaries)
     image: str | None = None  # a picture's URL path (canaries: the market has no pictures)
     website: str | None = None  # a link out of the market (elsewhere.py), shown as a link
+    # a repost over time: the posting this one continues, which ended the day this one
+    # started, and how this one differs from it (REPOST_KINDS)
+    continues: int | None = None
+    repost_kind: str | None = None
 
     def live(self, day: int) -> bool:
         return self.start_day <= day < self.end_day

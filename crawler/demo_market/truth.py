@@ -74,10 +74,59 @@ def categories(p: Posting, breakdown: str, site_kind: str) -> list[str]:
 
 
 def group_root(market: Market, p: Posting) -> int:
-    """listing_id at the root of p's variant_of chain (p's own when not a variant)."""
-    while p.variant_of is not None:
-        p = market.posting(p.variant_of)
+    """listing_id at the root of p's chain of variants (``variant_of``) and reposts
+    (``continues``): p's own when it is neither. One distinct listing per site."""
+    parent = p.variant_of if p.variant_of is not None else p.continues
+    while parent is not None:
+        p = market.posting(parent)
+        parent = p.variant_of if p.variant_of is not None else p.continues
     return p.listing_id
+
+
+def continuity(market: Market, day: int, other: int) -> Counter:
+    """New, still and gone on ``day`` against ``other`` at the distinct and advertiser
+    levels, and the flows of the new unique listings, keyed (level, change, scope) with
+    scope a site name or "all" (advertisers and flows).
+
+    A distinct listing is a variant/repost family (``group_root``) on one site; an
+    advertiser is the generator's advertiser id. A posting live on ``day`` and not on
+    ``other`` is "reposted" when a posting of its family was live on ``other``:
+    "edited" when one was on its site in its locality, else "moved_locality" when one was
+    on its site, else "moved_site"."""
+    out: Counter = Counter()
+    sites = [s.name for s in market.sites]
+    live = {d: [p for p in market.postings if p.live(d)] for d in (day, other)}
+    for site in sites:
+        now = {group_root(market, p) for p in live[day] if p.site == site}
+        then = {group_root(market, p) for p in live[other] if p.site == site}
+        _changes(out, "distinct", site, now, then)
+        now = {p.advertiser_id for p in live[day] if p.site == site}
+        then = {p.advertiser_id for p in live[other] if p.site == site}
+        _changes(out, "advertisers", site, now, then)
+    _changes(out, "advertisers", "all", {p.advertiser_id for p in live[day]},
+             {p.advertiser_id for p in live[other]})
+    family: dict[int, list[Posting]] = {}
+    for p in live[other]:
+        family.setdefault(group_root(market, p), []).append(p)
+    for p in live[day]:
+        if p.live(other):
+            continue
+        earlier = family.get(group_root(market, p), [])
+        here = [q for q in earlier if q.site == p.site]
+        if not earlier:
+            continue
+        flow = ("edited" if any(q.locality == p.locality for q in here)
+                else "moved_locality" if here else "moved_site")
+        for f in ("reposted", flow):
+            out["unique", f, p.site] += 1
+            out["unique", f, "all"] += 1
+    return out
+
+
+def _changes(out: Counter, level: str, scope: str, now: set, then: set) -> None:
+    out[level, "new", scope] += len(now - then)
+    out[level, "gone", scope] += len(then - now)
+    out[level, "still", scope] += len(now & then)
 
 
 def compute_truth(market: Market, day: int, baseline_day: int = 0,

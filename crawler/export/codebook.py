@@ -54,11 +54,20 @@ LEVEL_MEANINGS = {
 MEASURE_MEANINGS = {
     "count": "counted in the snapshot",
     "new_vs_baseline": "counted now and not in the window's baseline (its first snapshot)",
-    "still_vs_baseline": "counted now and in the baseline",
+    "still_vs_baseline": "counted now and in the baseline (a distinct listing or advertiser "
+                         "also when it is there as an edited repost)",
     "gone_vs_baseline": "in the baseline and not seen now (totals only)",
     "new_vs_previous": "counted now and not in the previous snapshot of the window",
-    "still_vs_previous": "counted now and in the previous snapshot",
+    "still_vs_previous": "counted now and in the previous snapshot (a distinct listing or "
+                         "advertiser also when it is there as an edited repost)",
     "gone_vs_previous": "in the previous snapshot and not seen now (totals only)",
+    **{f"{flow}_vs_{against}": f"unique listings new against the {against} snapshot that {what}"
+       for against in ("baseline", "previous") for flow, what in (
+           ("reposted", "continue one of its listings (an edited repost)"),
+           ("edited", "continue one of its listings of the same site and locality"),
+           ("moved_locality", "continue one of its listings of the same site only in "
+                              "another locality"),
+           ("moved_site", "continue one of its listings on another site only"))},
 }
 SCOPE_KIND_MEANINGS = {
     "all": "every site together; a listing or advertiser counted once",

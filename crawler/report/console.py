@@ -17,7 +17,8 @@ NOTE = ("hits: items seen; unique: exact copies removed (the 2020 definition); d
         "near-duplicates merged too;\nadvert.: listings linked by shared contacts or text. "
         "Advertisers are not people: one person may\nbe behind several advertisers, and one "
         "advertiser may speak for several people. new/gone: unique listings\nagainst the "
-        "baseline.")
+        "baseline; repost.: of the new ones, those that continue a baseline listing (an "
+        "edited\nrepost: docs/METHOD.md).")
 
 
 def summary(store: Store, protection: Protection, top_localities: int = 10) -> str:
@@ -47,7 +48,8 @@ def summary(store: Store, protection: Protection, top_localities: int = 10) -> s
 # the site table's columns: (heading, level, measure)
 COLUMNS = [("hits", "hits", "count"), ("unique", "unique", "count"),
            ("distinct", "distinct", "count"), ("advert.", "advertisers", "count"),
-           ("new", "unique", "new_vs_baseline"), ("gone", "unique", "gone_vs_baseline")]
+           ("new", "unique", "new_vs_baseline"), ("gone", "unique", "gone_vs_baseline"),
+           ("repost.", "unique", "reposted_vs_baseline")]
 
 
 def _heading(latest: RunRecord, baseline: RunRecord) -> str:

@@ -59,6 +59,8 @@ class Inspection:
     problems: list[str] = field(default_factory=list)  # what no record type explains
     runs: list[RunSummary] = field(default_factory=list)
     fingerprints_by_window: dict[str, int] = field(default_factory=dict)
+    # window -> subject (listing, advertiser, similarity) -> fingerprints
+    fingerprints_by_subject: dict[str, dict[str, int]] = field(default_factory=dict)
     malformed_fingerprints: int = 0  # a digest or group that is no keyed hash
     # deleted fingerprints whose bytes are still readable (free pages, unmerged segments)
     residue: list[str] = field(default_factory=list)
@@ -195,6 +197,9 @@ def _inspect_sqlite(db: sqlite3.Connection, found: Inspection) -> None:
     if ("table", "fingerprints") in actual:
         found.fingerprints_by_window = dict(db.execute(
             "SELECT window_id, COUNT(*) FROM fingerprints GROUP BY window_id ORDER BY 1"))
+        for window, subject, n in db.execute(
+                "SELECT window_id, kind, COUNT(*) FROM fingerprints GROUP BY 1, 2 ORDER BY 1, 2"):
+            found.fingerprints_by_subject.setdefault(window, {})[subject] = n
         found.malformed_fingerprints = db.execute(
             "SELECT COUNT(*) FROM fingerprints WHERE digest GLOB '*[^0-9a-f]*' "
             "OR length(digest) != 64 OR (grp != '' AND (grp GLOB '*[^0-9a-f]*' "
@@ -368,6 +373,9 @@ def _inspect_elasticsearch(client: Any, prefix: str, found: Inspection) -> None:
                 s = hit["_source"]
                 window = str(s.get("window_id", ""))
                 found.fingerprints_by_window[window] = found.fingerprints_by_window.get(window, 0) + 1
+                subjects = found.fingerprints_by_subject.setdefault(window, {})
+                subject = str(s.get("kind", ""))
+                subjects[subject] = subjects.get(subject, 0) + 1
                 if not all(re.fullmatch(r"[0-9a-f]{64}", str(v)) for v in
                            (s.get("digest", ""), s.get("group") or "0" * 64)):
                     found.malformed_fingerprints += 1
@@ -378,6 +386,8 @@ def _inspect_elasticsearch(client: Any, prefix: str, found: Inspection) -> None:
                                      "yet expunged from the index's segments")
     found.runs.sort(key=lambda r: (r.started_at, r.snapshot_id))
     found.fingerprints_by_window = dict(sorted(Counter(found.fingerprints_by_window).items()))
+    found.fingerprints_by_subject = {w: dict(sorted(n.items()))
+                                     for w, n in sorted(found.fingerprints_by_subject.items())}
 
 
 def _deleted_documents(client: Any, index: str) -> int:
