@@ -158,7 +158,7 @@ def test_cookies_headers_and_a_click_go_with_every_request() -> None:
 
 # -- real crawls: `adcensus sites check` crawls one site in its own process -------------
 
-LISTINGS = 600  # several pages on each small site: 8 numbered on radannonsen, 3 on dejtflodet
+LISTINGS = 900  # several pages on each small site: 8 numbered on radannonsen, 3 on dejtflodet
 
 
 @pytest.fixture(scope="module")
