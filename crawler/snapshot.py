@@ -142,7 +142,7 @@ class Snapshot:
         if outlinks is not None and counted:
             indicators += linked_domain_indicators(
                 run.snapshot_id, run.started_at, tally(outlinks, consolidation, key, counted),
-                consolidation, self.discovery_floor)
+                consolidation, self.discovery_floor, not_comparable=unhealthy)
         self.store.complete_run(final, indicators,
                                 comparison.fingerprints(run.window_id, run.snapshot_id))
         if run.is_baseline:

@@ -12,7 +12,6 @@ from pathlib import Path
 from crawler.listing import FIELDS
 from spiders.gate import GATE_SEEN
 
-
 # what to look at when a crawl found no items, by where the definition finds them
 NO_ITEMS = {
     "list_page": "  no items: check list_page.items (and wait_for, for a browser site)",

@@ -12,6 +12,7 @@ nothing. Imported by spiders/crawl.py before any crawler starts.
 from __future__ import annotations
 
 import scrapy.downloadermiddlewares.cookies as scrapy_cookies
+
 from crawler.discovery.domains import OFFLINE_SUFFIXES
 
 

@@ -96,10 +96,14 @@ def above_floor(found: DomainTally, consolidation: Consolidation, floor: Floor) 
 
 def linked_domain_indicators(snapshot_id: str, taken_at: str,
                              tallies: Mapping[str, DomainTally],
-                             consolidation: Consolidation, floor: Floor) -> list[Indicator]:
+                             consolidation: Consolidation, floor: Floor,
+                             not_comparable: Sequence[str] = ()) -> list[Indicator]:
     """Count cells of ``Breakdown.LINKED_DOMAIN``: per domain above the floor, in the
-    scope of every site linking to it and in "all"; the rest as ``OTHER_DOMAINS``."""
+    scope of every site linking to it and in "all"; the rest as ``OTHER_DOMAINS``.
+    ``not_comparable``: the unhealthy sites, whose cells, and those of "all", are not
+    comparable with other snapshots (as every other indicator: crawler/aggregate.py)."""
     cells: list[Indicator] = []
+    unhealthy = set(not_comparable)
 
     def add(scope: str, category: str, per_unique: Mapping[int, int]) -> None:
         uniques = consolidation.uniques
@@ -115,9 +119,10 @@ def linked_domain_indicators(snapshot_id: str, taken_at: str,
                                 sum(cluster_key(ids) for ids in advertisers.values())),
         }
         for level, (value, keys) in counts.items():
+            comparable = scope not in unhealthy if scope != SCOPE_ALL else not unhealthy
             cells.append(Indicator(snapshot_id, taken_at, scope, level, Measure.COUNT,
                                    Breakdown.LINKED_DOMAIN, category, value,
-                                   cell_key=keys % CELL_KEY_RANGE))
+                                   comparable=comparable, cell_key=keys % CELL_KEY_RANGE))
 
     other: dict[int, int] = {}
     for domain in sorted(tallies):
