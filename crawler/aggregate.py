@@ -105,17 +105,23 @@ def aggregate(
                 compared.add(against)
                 measures.append(Measure.of(Change.NEW if new else Change.STILL, against))
         measures.extend(unit.flows)
+        # hits are counted, never compared: a hit has no identity of its own
+        counted = measures if unit.level != Level.HITS else (Measure.COUNT,)
+        # a unit's categories are the same in each of its scopes: read once (the loop
+        # below runs about 2 million times for 150,000 hits)
+        pairs = [(breakdown, category) for breakdown in UNIT_BREAKDOWNS
+                 for category in categories(unit.profile, breakdown)]
+        weight, record_key = unit.weight, unit.record_key
         for scope in scopes_of(unit):
-            # hits are counted, never compared: a hit has no identity of its own
-            for breakdown in UNIT_BREAKDOWNS:
-                if breakdown == Breakdown.SITE and is_site_scope(scope):
+            own_site = is_site_scope(scope)
+            for breakdown, category in pairs:
+                if own_site and breakdown == Breakdown.SITE:
                     continue  # a site's own scope: its one category would be its total
-                for category in categories(unit.profile, breakdown):
-                    for measure in measures if unit.level != Level.HITS else (Measure.COUNT,):
-                        cell: tuple[str, str, str, str, str] = (
-                            scope, unit.level, measure, breakdown, category)
-                        counts[cell] += unit.weight
-                        keys[cell] += unit.record_key
+                for measure in counted:
+                    cell: tuple[str, str, str, str, str] = (
+                        scope, unit.level, measure, breakdown, category)
+                    counts[cell] += weight
+                    keys[cell] += record_key
             if unit.reach is not None:
                 for compared_by in measures:
                     cell = (scope, unit.level, compared_by, Breakdown.REACH, unit.reach)
