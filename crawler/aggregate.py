@@ -97,6 +97,7 @@ def aggregate(
     counts: Counter[tuple[str, str, str, str, str]] = Counter()
     keys: Counter[tuple[str, str, str, str, str]] = Counter()  # sums of record keys
     compared: set[Comparison] = set()
+    sums: dict[tuple[str, str, str, str, str], list[int]] = {}  # cell -> [count, key sum]
     for unit in units:
         measures = [Measure.COUNT]
         for against in COMPARISONS:
@@ -111,7 +112,7 @@ def aggregate(
         # below runs about 2 million times for 150,000 hits)
         pairs = [(breakdown, category) for breakdown in UNIT_BREAKDOWNS
                  for category in categories(unit.profile, breakdown)]
-        weight, record_key = unit.weight, unit.record_key
+        weight, record_key, level = unit.weight, unit.record_key, unit.level
         for scope in scopes_of(unit):
             own_site = is_site_scope(scope)
             for breakdown, category in pairs:
@@ -119,14 +120,26 @@ def aggregate(
                     continue  # a site's own scope: its one category would be its total
                 for measure in counted:
                     cell: tuple[str, str, str, str, str] = (
-                        scope, unit.level, measure, breakdown, category)
-                    counts[cell] += weight
-                    keys[cell] += record_key
+                        scope, level, measure, breakdown, category)
+                    # one lookup per cell for both sums: the hottest line of a snapshot
+                    entry = sums.get(cell)
+                    if entry is None:
+                        sums[cell] = [weight, record_key]
+                    else:
+                        entry[0] += weight
+                        entry[1] += record_key
             if unit.reach is not None:
                 for compared_by in measures:
-                    cell = (scope, unit.level, compared_by, Breakdown.REACH, unit.reach)
-                    counts[cell] += 1
-                    keys[cell] += unit.record_key
+                    cell = (scope, level, compared_by, Breakdown.REACH, unit.reach)
+                    entry = sums.get(cell)
+                    if entry is None:
+                        sums[cell] = [1, record_key]
+                    else:
+                        entry[0] += 1
+                        entry[1] += record_key
+    for cell, (count, key_sum) in sums.items():
+        counts[cell] = count
+        keys[cell] = key_sum
 
     unkeyed = set()
     for (level, gone_measure, scope), value in (gone or {}).items():
