@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,6 +42,12 @@ class YamlDocument:
             data = {}
         if not isinstance(data, dict):
             raise ConfigError(str(path), "must be a YAML mapping (key: value)", line=1)
+        duplicates = list(_duplicate_keys(root, ()))
+        if duplicates:
+            raise ConfigErrors([
+                ConfigError(str(path), f"key given twice (first on line {first}); YAML "
+                            "would keep the last silently", key=".".join(loc), line=line)
+                for loc, first, line in duplicates])
         return cls(path, data, root)
 
     def line_of(self, loc: Sequence[str | int]) -> int | None:
@@ -87,3 +93,20 @@ class YamlDocument:
 
 def _is_internal(part: str) -> bool:
     return part.startswith(("function-", "tagged-union", "union[")) or "[" in part
+
+
+def _duplicate_keys(node: yaml.Node | None,
+                    loc: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], int, int]]:
+    """Keys given twice in one mapping, at any depth: (key path, first line, line)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in seen and key != "<<":  # "<<" merges a mapping; it may repeat
+                yield (*loc, key), seen[key], line
+            seen.setdefault(key, line)
+            yield from _duplicate_keys(value_node, (*loc, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for n, item in enumerate(node.value):
+            yield from _duplicate_keys(item, (*loc, str(n)))

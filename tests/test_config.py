@@ -26,6 +26,14 @@ def test_malformed_yaml(tmp_path: Path) -> None:
     assert "not valid YAML" in str(info.value) and info.value.line is not None
 
 
+def test_a_key_given_twice_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigErrors) as info:
+        load_config(write(tmp_path, "store: sqlite:///a.sqlite\ncrawl:\n  delay_s: 1\n"
+                                    "  delay_s: 2\n"))
+    [error] = info.value.errors
+    assert (error.key, error.line) == ("crawl.delay_s", 4)
+
+
 def test_not_a_mapping(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="must be a YAML mapping"):
         load_config(write(tmp_path, "- a\n- b\n"))

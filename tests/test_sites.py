@@ -281,6 +281,19 @@ def test_malformed_yaml_names_line(tmp_path: Path) -> None:
     assert "not valid YAML" in error.message
 
 
+@pytest.mark.parametrize("text, key, first, line", [
+    # a field given twice: YAML keeps the last one, so the first selector is lost unseen
+    (GOOD + "  locality: .stad::text\n", "fields.locality", 8, 10),
+    (GOOD.replace("kind: ad_board\n", "kind: ad_board\nkind: sugardating\n"), "kind", 2, 3),
+    (GOOD + "list_page: {items: div}\n", "list_page", 4, 10),
+])
+def test_a_key_given_twice_is_named_with_both_lines(tmp_path: Path, text: str, key: str,
+                                                    first: int, line: int) -> None:
+    [error] = errors_of(write(tmp_path, text))
+    assert (error.key, error.line) == (key, line)
+    assert f"key given twice (first on line {first})" in error.message
+
+
 def test_browser_options_need_browser(tmp_path: Path) -> None:
     [error] = errors_of(write(tmp_path, GOOD + "wait_for: body\n"))
     assert "need render: browser" in error.message
