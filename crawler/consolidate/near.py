@@ -81,20 +81,35 @@ def candidate_pairs(texts: Sequence[str], settings: NearDuplicateSettings,
             signatures[i] = mh.hashvalues
         for j, i in pairs:  # an identical text has its first copy's signature
             signatures[i] = signatures[j]
+    # datasketch chooses the bands (b bands of r values) for the threshold; its buckets
+    # are the texts whose values in a band are equal, which numpy groups at once (inserting
+    # into MinHashLSH one text and one band at a time was a fifth of consolidation)
     lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=settings.num_perm)
-    with lsh.insertion_session() as session:
-        for (i, _), mh in zip(keep, minhashes):
-            session.insert(i, mh, check_duplication=False)
-    # the buckets of every band: a pair sharing one is a candidate (what lsh.query gives,
-    # bucket by bucket, so that an oversized one can be treated apart)
-    for table in lsh.hashtables:
-        for band in table.keys():
-            members = sorted(table.get(band))
+    matrix = np.vstack([mh.hashvalues for mh in minhashes])
+    positions = np.array([i for i, _ in keep])
+    for band in range(lsh.b):
+        for members in _buckets(matrix[:, band * lsh.r:(band + 1) * lsh.r], positions):
+            # a pair sharing a bucket is a candidate (what lsh.query gives, bucket by
+            # bucket, so that an oversized one can be treated apart)
             if len(members) > settings.max_bucket:
                 pairs.update((members[0], j) for j in members[1:])
             else:
                 pairs.update(combinations(members, 2))
     return pairs
+
+
+def _buckets(band: np.ndarray, positions: np.ndarray) -> list[list[int]]:
+    """The texts (by position) whose rows of ``band`` are equal, sorted, in groups of two
+    or more."""
+    _, group, sizes = np.unique(band, axis=0, return_inverse=True, return_counts=True)
+    group = group.ravel()
+    shared = sizes[group] > 1
+    if not shared.any():
+        return []
+    order = np.lexsort((positions[shared], group[shared]))
+    grouped, members = group[shared][order], positions[shared][order]
+    starts = np.flatnonzero(np.diff(grouped)) + 1
+    return [part.tolist() for part in np.split(members, starts)]
 
 
 def near_duplicate_pairs(texts: Sequence[str],
