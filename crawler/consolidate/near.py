@@ -100,8 +100,14 @@ def candidate_pairs(texts: Sequence[str], settings: NearDuplicateSettings,
 
 def _buckets(band: np.ndarray, positions: np.ndarray) -> list[list[int]]:
     """The texts (by position) whose rows of ``band`` are equal, sorted, in groups of two
-    or more."""
-    _, group, sizes = np.unique(band, axis=0, return_inverse=True, return_counts=True)
+    or more. Rows are mixed into one 64-bit number first: sorting numbers is several times
+    faster than sorting rows, and equal rows stay equal. Two unequal rows mix to one number
+    with a chance of about 1 in 10^10 at 150,000 texts, and would only add a candidate
+    pair, which the verification scores like any other."""
+    mixed = np.zeros(len(band), dtype=np.uint64)
+    for column in band.T:
+        mixed = mixed * np.uint64(0x9E3779B97F4A7C15) + column.astype(np.uint64)
+    _, group, sizes = np.unique(mixed, return_inverse=True, return_counts=True)
     group = group.ravel()
     shared = sizes[group] > 1
     if not shared.any():
