@@ -20,6 +20,7 @@ from crawler.records import (
     CELL_KEY_RANGE,
     SCOPE_ALL,
     Indicator,
+    comparable_scope,
     county_scope,
     is_site_scope,
 )
@@ -171,7 +172,7 @@ def aggregate(
             breakdown=breakdown,
             category=category,
             value=value,
-            comparable=scope not in unhealthy if is_site_scope(scope) else not unhealthy,
+            comparable=comparable_scope(scope, unhealthy),
             cell_key=None if cell in unkeyed else keys[cell] % CELL_KEY_RANGE,
         )
         for cell, value in sorted(counts.items())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -31,6 +32,12 @@ def county_scope(county: str) -> str:
 
 def is_site_scope(scope: str) -> bool:
     return scope != SCOPE_ALL and not scope.startswith(COUNTY_PREFIX)
+
+
+def comparable_scope(scope: str, unhealthy: AbstractSet[str]) -> bool:
+    """Whether a scope's counts compare with other snapshots: a site's unless it was
+    unhealthy; "all" and every county only when no site was."""
+    return scope not in unhealthy if is_site_scope(scope) else not unhealthy
 
 # Record keys and cell keys are integers in [0, CELL_KEY_RANGE), as the ONS's (0-4095):
 # a cell key is the sum of its units' record keys modulo the range.

@@ -22,7 +22,7 @@ from crawler.consolidate.exact import canonical
 from crawler.keys import fingerprint
 from crawler.listing import Listing
 from crawler.record_keys import cluster_key, hit_keys, record_key
-from crawler.records import CELL_KEY_RANGE, SCOPE_ALL, Indicator
+from crawler.records import CELL_KEY_RANGE, SCOPE_ALL, Indicator, comparable_scope
 from crawler.vocabulary import Breakdown, Level, Measure
 
 # the category counting every listing and advertiser that links to a domain below the
@@ -119,10 +119,10 @@ def linked_domain_indicators(snapshot_id: str, taken_at: str,
                                 sum(cluster_key(ids) for ids in advertisers.values())),
         }
         for level, (value, keys) in counts.items():
-            comparable = scope not in unhealthy if scope != SCOPE_ALL else not unhealthy
             cells.append(Indicator(snapshot_id, taken_at, scope, level, Measure.COUNT,
                                    Breakdown.LINKED_DOMAIN, category, value,
-                                   comparable=comparable, cell_key=keys % CELL_KEY_RANGE))
+                                   comparable=comparable_scope(scope, unhealthy),
+                                   cell_key=keys % CELL_KEY_RANGE))
 
     other: dict[int, int] = {}
     for domain in sorted(tallies):
