@@ -33,8 +33,9 @@ def summary(store: Store, protection: Protection, top_localities: int = 10) -> s
                                   level="unique", breakdown="locality")
     shown = protection.shown([*totals, *localities])
     lines = [_heading(latest, baseline), ""]
-    lines += _site_table(totals, latest, shown)
-    lines += _county_table(totals, shown)
+    rows = _rows(totals)
+    lines += _site_table(rows, latest, shown)
+    lines += _county_table(rows, shown)
     lines += ["", f"Top localities, unique listings (all sites, snapshot {latest.snapshot_id}):"]
     lines += _localities(localities, top_localities, shown)
     failed = [r for r in store.runs() if r.status == RunState.FAILED]
@@ -58,11 +59,24 @@ def _heading(latest: RunRecord, baseline: RunRecord) -> str:
     return f"Snapshot {latest.snapshot_id}, compared with baseline {baseline.snapshot_id}"
 
 
-def _site_table(totals: list[Indicator], run: RunRecord,
-                shown: dict[CellId, Shown]) -> list[str]:
-    values: dict[str, dict[tuple[str, str], CellId]] = defaultdict(dict)
+Row = dict[tuple[str, str], CellId]  # (level, measure) -> a total's cell
+
+
+def _rows(totals: list[Indicator]) -> dict[str, Row]:
+    """The totals by scope: a site, "all" or a county."""
+    rows: dict[str, Row] = defaultdict(dict)
     for ind in totals:
-        values[ind.scope][ind.level, ind.measure] = ind.cell_id
+        rows[ind.scope][ind.level, ind.measure] = ind.cell_id
+    return rows
+
+
+def _cells(row: Row, columns: list[tuple[str, str, str]],
+           shown: Mapping[CellId, Shown]) -> str:
+    return " ".join(f"{_cell(row, (level, measure), shown):>8}" for _, level, measure in columns)
+
+
+def _site_table(values: dict[str, Row], run: RunRecord,
+                shown: Mapping[CellId, Shown]) -> list[str]:
     status = {s.site: s for s in run.sites}
     header = f"{'site':<16} {'kind':<18} " + " ".join(f"{c:>8}" for c, _, _ in COLUMNS) + "  status"
     lines = [header, "-" * len(header)]
@@ -71,7 +85,7 @@ def _site_table(totals: list[Indicator], run: RunRecord,
         row = values.get(scope, {})
         site = status.get(scope)
         kind = site.kind if site else ""
-        cells = " ".join(f"{_cell(row, (level, measure), shown):>8}" for _, level, measure in COLUMNS)
+        cells = _cells(row, COLUMNS, shown)
         health = site.health if site else ""
         if site and site.lost:
             health += " (" + ", ".join(f"{k} {v}" for k, v in site.lost.items()) + ")"
@@ -90,10 +104,7 @@ def _site_table(totals: list[Indicator], run: RunRecord,
 COUNTY_COLUMNS = [c for c in COLUMNS if c[1] != "hits"]
 
 
-def _county_table(totals: list[Indicator], shown: Mapping[CellId, Shown]) -> list[str]:
-    values: dict[str, dict[tuple[str, str], CellId]] = defaultdict(dict)
-    for ind in totals:
-        values[ind.scope][ind.level, ind.measure] = ind.cell_id
+def _county_table(values: dict[str, Row], shown: Mapping[CellId, Shown]) -> list[str]:
     counties = [c for c in COUNTIES if c.scope in values]
     if not counties:
         return []
@@ -101,14 +112,11 @@ def _county_table(totals: list[Indicator], shown: Mapping[CellId, Shown]) -> lis
     lines = ["", "By county, every site's listings with a stated locality in the län:",
              header, "-" * len(header)]
     for county in counties:
-        row = values[county.scope]
-        cells = " ".join(f"{_cell(row, (level, measure), shown):>8}"
-                         for _, level, measure in COUNTY_COLUMNS)
-        lines.append(f"{county.name:<28} {cells}")
+        lines.append(f"{county.name:<28} {_cells(values[county.scope], COUNTY_COLUMNS, shown)}")
     return lines
 
 
-def _cell(row: dict[tuple[str, str], CellId], key: tuple[str, str],
+def _cell(row: Row, key: tuple[str, str],
           shown: Mapping[CellId, Shown]) -> str:
     return shown[row[key]].text if key in row else "-"
 
