@@ -29,15 +29,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def write_config(directory: Path, base_url: str, **crawl: object) -> Path:
-    """A config for the demo market's shipped site definitions, with data in ``directory``."""
+def write_config(directory: Path, base_url: str, sites_dir: Path = SITES,
+                 **crawl: object) -> Path:
+    """A config for the demo market's site definitions (the shipped ones, or those of
+    ``sites_dir``), with data in ``directory``."""
     crawl_section = {"autothrottle": False, "delay_s": 0, "concurrency": 16,
                      "user_agent": "adcensus-test", **crawl}
     data = {
         "store": f"sqlite:///{directory / 'store.sqlite'}",
         "data_dir": str(directory),
         "keys_dir": str(directory / "keys"),
-        "sites": {"dir": str(SITES), "base_url": base_url},
+        "sites": {"dir": str(sites_dir), "base_url": base_url},
         "crawl": crawl_section,
     }
     path = directory / "adcensus.yaml"

@@ -22,7 +22,7 @@ from crawler.demo_market.server import MarketServer
 from crawler.store import open_store
 from crawler.vocabulary import Breakdown
 from scheduler.runner import run_snapshot
-from tests.conftest import write_config
+from tests.conftest import SITES, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -39,14 +39,13 @@ def market() -> Iterator[tuple[Market, MarketServer]]:
 
 def config_for(tmp_path: Path, url: str, enabled: list[str] = HTTP_SITES,
                browser: bool = False) -> Path:
-    path = write_config(tmp_path, url, browser=browser)
+    # a sites dir of its own (with its bases): adopt writes its draft there
+    sites = tmp_path / "sites"
+    shutil.copytree(SITES, sites)
+    path = write_config(tmp_path, url, sites_dir=sites, browser=browser)
     data = yaml.safe_load(path.read_text())
     data["sites"]["enabled"] = enabled
     data["discovery"] = {"min_advertisers": 5}
-    # a sites dir of its own (with its bases): adopt writes its draft there
-    sites = tmp_path / "sites"
-    shutil.copytree(data["sites"]["dir"], sites)
-    data["sites"]["dir"] = str(sites)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
 

@@ -178,10 +178,7 @@ def check_broken(tmp_path: Path, key: str | dict[str, Any], value: Any,
             broken[section][name] = new
     (sites / "kontaktnavet.yaml").write_text(yaml.safe_dump(broken))
     with MarketServer(market or generate(seed=11, listings=200)) as server:
-        config = write_config(tmp_path, server.url)
-        data = yaml.safe_load(config.read_text())
-        data["sites"]["dir"] = str(sites)
-        config.write_text(yaml.safe_dump(data))
+        config = write_config(tmp_path, server.url, sites_dir=sites)
         return check(config, "kontaktnavet")
 
 
@@ -238,10 +235,7 @@ def test_an_api_behind_a_consent_wall_is_read_with_the_gates_cookie(
     sites.mkdir()
     (sites / "sockerdejt.yaml").write_text(yaml.safe_dump(definition))
     with MarketServer(market) as server:
-        config = write_config(tmp_path, server.url, browser=False)
-        data = yaml.safe_load(config.read_text())
-        data["sites"]["dir"] = str(sites)
-        config.write_text(yaml.safe_dump(data))
+        config = write_config(tmp_path, server.url, browser=False, sites_dir=sites)
         result = check(config, "sockerdejt")
     if gate is None:
         assert result.returncode == 1

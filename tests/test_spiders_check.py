@@ -29,10 +29,7 @@ def test_fill_rates_without_content(tmp_path: Path) -> None:
     broken["fields"]["locality"] = "article.annons .no-such-class::text"
     (sites / "annonstavlan.yaml").write_text(yaml.safe_dump(broken))
     with MarketServer(market) as server:
-        config = write_config(tmp_path, server.url)
-        data = yaml.safe_load(config.read_text())
-        data["sites"]["dir"] = str(sites)
-        config.write_text(yaml.safe_dump(data))
+        config = write_config(tmp_path, server.url, sites_dir=sites)
         result = check(config, "annonstavlan")
         missing = check(config, "nosuchsite")
     assert result.returncode == 0, result.stderr

@@ -183,10 +183,7 @@ def check(tmp_path: Path, server: MarketServer, name: str,
             else:
                 data[key] = value
         path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    config = write_config(tmp_path, server.url)
-    data = yaml.safe_load(config.read_text())
-    data["sites"]["dir"] = str(sites)
-    config.write_text(yaml.safe_dump(data))
+    config = write_config(tmp_path, server.url, sites_dir=sites)
     return subprocess.run([sys.executable, "-m", "crawler.cli", "sites", "check", name,
                            "--config", str(config), "--pages", "1000"],
                           capture_output=True, text=True, timeout=600)
