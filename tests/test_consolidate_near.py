@@ -2,9 +2,17 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
+from datasketch import MinHash, MinHashLSH
 
-from crawler.consolidate.near import NearDuplicateSettings, candidate_pairs, near_duplicate_pairs
+from crawler.consolidate.near import (
+    NearDuplicateSettings,
+    _agreeing,
+    _band_pairs,
+    candidate_pairs,
+    near_duplicate_pairs,
+)
 
 BASE = "hej och välkommen jag heter alva och finns i göteborg gillar promenader och god mat"
 
@@ -89,3 +97,48 @@ def test_the_candidate_stage_proposes_every_repost_the_verification_accepts(edit
                                  for i in range(50))]
     assert near_duplicate_pairs(texts[:2]) == [(0, 1)], "the verification accepts the pair"
     assert (0, 1) in candidate_pairs(texts, NearDuplicateSettings())
+
+
+def test_buckets_pair_their_rows_all_pairs_when_small_a_star_when_large() -> None:
+    band = np.array([[1, 1], [2, 2], [1, 1], [3, 3], [1, 1], [2, 2]], dtype=np.uint32)
+    n = len(band)
+    every = sorted(divmod(int(code), n) for code in _band_pairs(band, max_bucket=50))
+    assert every == [(0, 2), (0, 4), (1, 5), (2, 4)]
+    star = sorted(divmod(int(code), n) for code in _band_pairs(band, max_bucket=2))
+    assert star == [(0, 2), (0, 4), (1, 5)]  # the bucket of three: its first row to the rest
+
+
+def test_only_pairs_whose_values_agree_enough_are_kept() -> None:
+    matrix = np.array([[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+                       [1, 2, 3, 4, 5, 6, 7, 0, 0, 0],  # agrees with row 0 in 7 of 10
+                       [1, 2, 0, 0, 0, 0, 0, 0, 0, 1]], dtype=np.uint32)  # 2 of 10
+    n = len(matrix)
+    pairs = np.array([0 * n + 1, 0 * n + 2, 1 * n + 2], dtype=np.int64)
+    assert _agreeing(matrix, pairs, 0.7).tolist() == [1]
+    assert _agreeing(matrix, pairs, 0.71).tolist() == []
+    assert _agreeing(matrix, pairs, 0.2).tolist() == [1, 2, 5]
+
+
+def test_without_the_agreement_check_candidates_are_what_minhash_lsh_gives() -> None:
+    """The buckets are grouped by numpy, not by datasketch's MinHashLSH: they must give
+    the pairs that its index gives (every pair sharing a band), no more and no fewer."""
+    rng = random.Random(5)
+    phrases = [f"fras{n} ord{n % 7}" for n in range(60)]
+    texts = [" ".join(rng.sample(phrases, 8)) for _ in range(200)]
+    settings = NearDuplicateSettings(agreement=0.0, max_bucket=10_000)
+    signatures: list = [None] * len(texts)
+    found = candidate_pairs(texts, settings, signatures)
+    lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=settings.num_perm)
+    hashes = []
+    for i, signature in enumerate(signatures):
+        minhash = MinHash(num_perm=settings.num_perm, seed=settings.seed,
+                          hashvalues=signature, scheme="affine32")
+        lsh.insert(i, minhash)
+        hashes.append(minhash)
+    expected = {(min(i, j), max(i, j)) for i, m in enumerate(hashes) for j in lsh.query(m)
+                if i != j}
+    assert len(expected) > 100  # shared phrases: many pairs share a band
+    assert found == expected
+    # the check drops pairs that share a band but few values, never a near-duplicate
+    checked = candidate_pairs(texts, NearDuplicateSettings(max_bucket=10_000))
+    assert checked < found
