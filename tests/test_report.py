@@ -17,7 +17,7 @@ from crawler.config import load_config
 from crawler.demo_market.generator import generate
 from crawler.demo_market.market import Market
 from crawler.demo_market.server import MarketServer
-from crawler.demo_market.truth import Truth, compute_truth
+from crawler.demo_market.truth import Truth, compute_truth, county_flows
 from crawler.demo_market.wordlists import LOCALITY_COUNTY
 from crawler.errors import AdcensusError
 from crawler.keys import KeyRing
@@ -115,6 +115,42 @@ def test_every_county_report_agrees_with_the_ground_truth(crawled: Crawled) -> N
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_what_changed_in_each_county_agrees_with_the_ground_truth(crawled: Crawled) -> None:
+    """New unique listings and, of them, the edited reposts by kind: within the cell key
+    method's deviation of the truth, plus the matching's own error for the reposts (an
+    edit heavier than the similarity threshold is new, docs/METHOD.md)."""
+    flows = county_flows(crawled.market, 7, 0)
+    shown_reposts = true_reposts = 0
+    for iso in sorted(set(LOCALITY_COUNTY.values())):
+        report = report_for(crawled, iso)
+        assert report.previous is not None and report.previous.snapshot_id == (
+            report.last_week.snapshot_id)
+        rows = {row.key: row for row in report.changes}
+        assert list(rows) == ["unique/new", "unique/reposted", "unique/edited",
+                              "unique/moved_locality", "unique/moved_site", "distinct/new",
+                              "advertisers/new", "unique/gone"]
+        new, gone = crawled.after.county_new_vs_baseline[iso], crawled.after.county_gone_vs_baseline[iso]
+        # two snapshots: the previous one is the baseline
+        for against in ("previous", "baseline"):
+            assert agrees(getattr(rows["unique/new"], against), new), (iso, against)
+            assert agrees(getattr(rows["unique/gone"], against), gone), (iso, against)
+        for flow in ("reposted", "edited", "moved_locality", "moved_site"):
+            shown, true = rows[f"unique/{flow}"].previous, flows[flow, iso]
+            assert shown is not None and shown.state == CellState.PERTURBED
+            assert abs(shown.value - true) <= D + max(2, 0.05 * true), (iso, flow, shown, true)
+            assert rows[f"unique/{flow}"].baseline == shown, "the same comparison"
+        # a repost is new as a unique listing, not as a distinct one
+        assert rows["distinct/new"].previous.value <= rows["unique/new"].previous.value + 2 * D
+        shown_reposts += rows["unique/reposted"].previous.value
+        true_reposts += flows["reposted", iso]
+    # (the per-county noise, independent between counties, does not add up to a bound
+    # on the sum: each county is held above)
+    assert true_reposts > 10, "the demo market reposts a share of its listings"
+    assert shown_reposts > 0
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 def test_nothing_is_hidden_and_the_largest_kommun_heads_its_county(crawled: Crawled) -> None:
     after = crawled.after.by_county
     headed = 0
@@ -147,6 +183,10 @@ def test_the_html_is_swedish_and_shows_the_protected_numbers(crawled: Crawled) -
                   "Språk som annonserna anger", "Annonser är inte personer",
                   "Siffrorna skyddas", "cellnyckelmetoden", "Uppgiven ålder under 18 år"):
         assert words in html, words
+    assert "Nytt, upplagt igen och försvunnet" in html
+    assert "Mot förra veckan (11 november 2026)" in html and "varav upplagda igen" in html
+    for row in report.changes:
+        assert f"<td>{row.previous.text}</td><td>{row.baseline.text}</td>" in html, row.key
     assert "&lt;5" not in html and ">..<" not in html
     assert f">{report.unique.now.text}<" in html
     for row in report.kommuner:
@@ -239,6 +279,50 @@ def stored(tmp_path: Path, *moments: datetime, texts: tuple[str, ...] = ("a", "b
                         [SiteRun("annonstavlan", "ad_board", "ok", pages=1, items=len(listings))],
                         finished=moment)
     return config
+
+
+WORDS = ("lugn", "trevlig", "kvällar", "helger", "centralt", "diskret", "promenader", "musik",
+         "film", "samtal", "middag", "resor", "konst", "teater", "bad", "skog")
+
+
+def test_what_changed_is_against_the_snapshot_before_which_may_be_this_week(
+        tmp_path: Path) -> None:
+    """Snapshots more often than weekly: "previous" is the snapshot before this one (named
+    by its day), not last week's; a repost with a new price is new as a unique listing, a
+    repost, and not new as a distinct listing; a baseline has no such table."""
+    config = write_config(tmp_path, "http://127.0.0.1:9", browser=False)
+    loaded = load_config(config)
+    ads = [" ".join(WORDS[(i + k) % len(WORDS)] for k in range(0, 16, 3)) + f" ord{i}"
+           for i in range(12)]
+    baseline_day, wednesday, thursday = FIRST - timedelta(days=7), FIRST, FIRST + timedelta(days=1)
+    for moment, price in ((baseline_day, 1000), (wednesday, 1000), (thursday, 1200)):
+        # the same twelve ads in Lund; on Thursday each reposted with a new price in its text
+        listings = [Listing("annonstavlan", "ad_board",
+                            {"text": f"{text} pris {price} kr", "locality": "Lund"})
+                    for text in ads]
+        with open_store(loaded.store_url) as store:
+            snap = Snapshot(store, KeyRing(loaded.keys_dir), 91, "h", now=moment)
+            snap.begin()
+            snap.finish({"annonstavlan": listings},
+                        [SiteRun("annonstavlan", "ad_board", "ok", pages=1, items=12)],
+                        finished=moment)
+    with open_store(loaded.store_url) as store:
+        report = build(store, lan.resolve("Skåne"), week_of(thursday), Protection())
+        first = build(store, lan.resolve("Skåne"), week_of(baseline_day), Protection())
+    assert report.snapshot.started_at.startswith(thursday.date().isoformat())
+    assert report.previous is not None and report.last_week is not None
+    assert report.previous.started_at.startswith(wednesday.date().isoformat())
+    assert report.last_week.snapshot_id == report.baseline.snapshot_id != report.previous.snapshot_id
+    rows = {row.key: row for row in report.changes}
+    for key in ("unique/new", "unique/reposted", "unique/edited", "unique/gone"):
+        for against in ("previous", "baseline"):
+            shown = getattr(rows[key], against)
+            assert shown is not None and abs(shown.value - 12) <= D, (key, against, shown)
+    for key in ("unique/moved_locality", "unique/moved_site", "distinct/new", "advertisers/new"):
+        assert rows[key].previous.value == rows[key].baseline.value == 0, key
+    html = render(report, generated=thursday)
+    assert "Mot föregående ögonblicksbild (11 november 2026)" in html
+    assert first.changes == [] and "Nytt, upplagt igen" not in render(first, generated=thursday)
 
 
 def test_a_week_is_stockholm_time_monday_to_sunday(tmp_path: Path) -> None:

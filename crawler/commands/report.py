@@ -12,11 +12,12 @@ def add(commands: argparse._SubParsersAction) -> None:
         "report", help="write the weekly county summary (Swedish, HTML and PDF)",
         description="The weekly summary for one län, in Swedish, for the county coordinators: "
         "counts for the län and each kommun and ort against last week and the baseline, new "
-        "and gone listings, sites, languages, gender, age bands, stated ages under 18, site "
-        "health caveats, trend charts and a method note. Every count is published by the cell "
-        "key method (privacy: in adcensus.yaml); whether a listing stated an age under 18 is "
-        "shown exactly. Writes a self-contained HTML file and a PDF "
-        "printed by Chromium into --out (default: <data_dir>/reports).")
+        "and gone listings, reposts with changes (edited, moved to another ort or site), "
+        "sites, languages, gender, age bands, stated ages under 18, site health caveats, "
+        "trend charts and a method note. Every count is published by the cell key method "
+        "(privacy: in adcensus.yaml); whether a listing stated an age under 18 is shown "
+        "exactly. Writes a self-contained HTML file and a PDF printed by Chromium into --out "
+        "(default: <data_dir>/reports).")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--lan", metavar="LÄN",
                        help='the län: its name ("Västra Götalands län"), länskod ("14") or '

@@ -105,21 +105,41 @@ def continuity(market: Market, day: int, other: int) -> Counter:
         _changes(out, "advertisers", site, now, then)
     _changes(out, "advertisers", "all", {p.advertiser_id for p in live[day]},
              {p.advertiser_id for p in live[other]})
+    for p, flow in _flows(market, live[day], live[other], other):
+        for f in ("reposted", flow):
+            out["unique", f, p.site] += 1
+            out["unique", f, "all"] += 1
+    return out
+
+
+def county_flows(market: Market, day: int, other: int) -> Counter:
+    """The flows of ``continuity`` per län of the new listing's locality, keyed
+    (flow, county ISO code): what a county's scope counts."""
+    out: Counter = Counter()
+    live = {d: [p for p in market.postings if p.live(d)] for d in (day, other)}
+    for p, flow in _flows(market, live[day], live[other], other):
+        for f in ("reposted", flow):
+            out[f, LOCALITY_COUNTY[p.locality]] += 1
+    return out
+
+
+def _flows(market: Market, now: list[Posting], then: list[Posting],
+           other: int) -> list[tuple[Posting, str]]:
+    """The postings of ``now`` not live on ``other`` that continue a family live then,
+    each with its flow."""
     family: dict[int, list[Posting]] = {}
-    for p in live[other]:
+    for p in then:
         family.setdefault(group_root(market, p), []).append(p)
-    for p in live[day]:
+    out = []
+    for p in now:
         if p.live(other):
             continue
         earlier = family.get(group_root(market, p), [])
         here = [q for q in earlier if q.site == p.site]
         if not earlier:
             continue
-        flow = ("edited" if any(q.locality == p.locality for q in here)
-                else "moved_locality" if here else "moved_site")
-        for f in ("reposted", flow):
-            out["unique", f, p.site] += 1
-            out["unique", f, "all"] += 1
+        out.append((p, "edited" if any(q.locality == p.locality for q in here)
+                    else "moved_locality" if here else "moved_site"))
     return out
 
 

@@ -44,6 +44,14 @@ def render(report: WeeklyReport, generated: datetime | None = None) -> str:
         "orter": charts.bars([r.label for r in top], [r.now.value for r in top],
                              "Orter med flest unika annonser") if top else "",
     }
+    previous_label = ""
+    if report.previous is not None:
+        # weekly snapshots: last week's; more often: the one before, by its day
+        previous = datetime.fromisoformat(report.previous.started_at).astimezone(tz)
+        last_week = report.last_week.snapshot_id if report.last_week else None
+        previous_label = (f"förra veckan ({swedish.day(previous.date())})"
+                          if report.previous.snapshot_id == last_week else
+                          f"föregående ögonblicksbild ({swedish.day(previous.date())})")
     return _ENV.get_template("weekly.html.j2").render(
         r=report, charts=drawn, version=__version__,
         first_day=swedish.day(report.week.first_day), last_day=swedish.day(report.week.last_day),
@@ -51,5 +59,7 @@ def render(report: WeeklyReport, generated: datetime | None = None) -> str:
         baseline_day=swedish.day(baseline.date()),
         generated=f"{swedish.day(generated.date())} kl. {generated:%H:%M}",
         site_count=len(report.snapshot.sites),
-        level_note=swedish.LEVEL_NOTE, legend=LEGEND,
+        level_note=swedish.LEVEL_NOTE, legend=LEGEND, previous_label=previous_label,
+        change_note={f"{level}/{change}": note for (level, change), note in
+                     swedish.CHANGE_NOTE.items()},
     )

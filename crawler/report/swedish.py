@@ -26,6 +26,21 @@ LEVEL_NOTE = {
     "distinct": "även nästan likadana annonser sammanslagna",
     "advertisers": "annonser kopplade via samma kontaktuppgift eller text",
 }
+# the weekly summary's lines of what changed (crawler/report/weekly.py CHANGE_ROWS)
+CHANGE = {
+    ("unique", "new"): "Nya unika annonser",
+    ("unique", "reposted"): "varav upplagda igen med ändringar",
+    ("unique", "edited"): "ändrad text eller pris, samma sajt och ort",
+    ("unique", "moved_locality"): "flyttad till en annan ort på samma sajt",
+    ("unique", "moved_site"): "flyttad till en annan sajt",
+    ("distinct", "new"): "Nya distinkta annonser",
+    ("advertisers", "new"): "Nya annonsörer",
+    ("unique", "gone"): "Försvunna unika annonser",
+}
+CHANGE_NOTE = {
+    ("distinct", "new"): "en annons som lagts upp igen med ändringar är inte ny",
+    ("advertisers", "new"): "en annonsör med en annons kvar, eller upplagd igen, är inte ny",
+}
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
           "september", "oktober", "november", "december")
 

@@ -25,7 +25,17 @@ from crawler.records import CellId, Indicator, RunRecord
 from crawler.report import swedish
 from crawler.report.weeks import Week, week_of
 from crawler.store.base import Store
-from crawler.vocabulary import COMPARED_LEVELS, VISIBLE, CellState, Level, SiteHealth
+from crawler.vocabulary import (
+    COMPARED_LEVELS,
+    VISIBLE,
+    CellState,
+    Change,
+    Comparison,
+    Flow,
+    Level,
+    Measure,
+    SiteHealth,
+)
 
 ROW_LEVELS = (*COMPARED_LEVELS, Level.HITS)  # the summary's rows, in order
 TREND_WEEKS = 12
@@ -52,6 +62,35 @@ class Row:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeRow:
+    """A line of what changed: against the previous snapshot and against the baseline
+    (None: that comparison was not made)."""
+
+    key: str  # "level/change", e.g. "unique/reposted"
+    label: str  # in Swedish
+    depth: int  # 0 a count of its own; 1 and 2 part of the line above
+    previous: Shown | None
+    baseline: Shown | None
+
+
+# What changed, in the county's scope: new unique listings and, of them, the edited
+# reposts by kind (a unique listing's flows, crawler/consolidate/baseline.py), then the
+# new distinct listings and advertisers, for which an edited repost is not new, and the
+# unique listings gone (counted per län at the unique level only: distinct listings and
+# advertisers are compared per site)
+CHANGE_ROWS: tuple[tuple[Level, Change | Flow, int], ...] = (
+    (Level.UNIQUE, Change.NEW, 0),
+    (Level.UNIQUE, Flow.REPOSTED, 1),
+    (Level.UNIQUE, Flow.EDITED, 2),
+    (Level.UNIQUE, Flow.MOVED_LOCALITY, 2),
+    (Level.UNIQUE, Flow.MOVED_SITE, 2),
+    (Level.DISTINCT, Change.NEW, 0),
+    (Level.ADVERTISERS, Change.NEW, 0),
+    (Level.UNIQUE, Change.GONE, 0),
+)
+
+
+@dataclass(frozen=True, slots=True)
 class TrendPoint:
     week: Week
     value: Shown | None  # None: no snapshot that week
@@ -65,7 +104,11 @@ class WeeklyReport:
     last_week: RunRecord | None
     baseline: RunRecord
     protection: Protection
+    # the snapshot before this one in its window, what "_vs_previous" compares with
+    # (last week's when snapshots are weekly); None for a baseline
+    previous: RunRecord | None = None
     headline: list[Row] = field(default_factory=list)  # per level
+    changes: list[ChangeRow] = field(default_factory=list)  # empty for a baseline
     new_vs_baseline: Shown | None = None
     gone_vs_baseline: Shown | None = None
     still_vs_baseline: Shown | None = None
@@ -115,7 +158,10 @@ def build(store: Store, county: County, week: Week, protection: Protection,
             f"{swedish.day(week.last_day)}); the store has snapshots in "
             f"{_span(have)}")
     last_week = snapshot_of(runs, week.shift(-1))
-    baseline = next(r for r in runs if r.window_id == snapshot.window_id)
+    in_window = [r for r in runs if r.window_id == snapshot.window_id]
+    baseline = in_window[0]
+    previous = (None if snapshot.is_baseline else
+                in_window[[r.snapshot_id for r in in_window].index(snapshot.snapshot_id) - 1])
 
     scope = county.scope
     now = store.indicators(snapshot_id=snapshot.snapshot_id, scope=scope)
@@ -138,7 +184,7 @@ def build(store: Store, county: County, week: Week, protection: Protection,
             "scopes were counted): take a new snapshot")
 
     shown: dict[CellId, Shown] = protection.shown([*now, *before, *base, *trend_totals])
-    report = WeeklyReport(county, week, snapshot, last_week, baseline, protection)
+    report = WeeklyReport(county, week, snapshot, last_week, baseline, protection, previous)
     cell = _Cells(shown, snapshot, last_week,
                   baseline if baseline.snapshot_id != snapshot.snapshot_id else None, scope)
 
@@ -147,6 +193,12 @@ def build(store: Store, county: County, week: Week, protection: Protection,
     for measure in ("new", "gone", "still"):
         setattr(report, f"{measure}_vs_baseline",
                 cell.one(snapshot, "unique", f"{measure}_vs_baseline", "total", "total"))
+    if previous is not None:
+        report.changes = [
+            ChangeRow(f"{level}/{change}", swedish.CHANGE[level, change], depth,
+                      *(cell.change(level, Measure.of(change, against))
+                        for against in (Comparison.PREVIOUS, Comparison.BASELINE)))
+            for level, change, depth in CHANGE_ROWS]
     present = _categories(now, before, base)
     report.kommuner = cell.rows("kommun", present, swedish.kommun)
     report.orter = cell.rows("locality", present, swedish.locality)
@@ -179,6 +231,16 @@ class _Cells:
             return None
         return self.shown.get(CellId(run.snapshot_id, self.scope, level, measure, breakdown,
                                      category))
+
+    def change(self, level: str, measure: Measure) -> Shown | None:
+        """A total of what changed in this snapshot. A new listing or a flow is a
+        counted unit, so a compared snapshot without one has zero (no cell is written
+        for it); a gone count is written as a number, and missing when the län's gone
+        listings could not be counted (a site was not read as usual)."""
+        found = self.one(self.snapshot, level, measure, "total", "total")
+        if found is None and not measure.startswith(Change.GONE):
+            return ZERO
+        return found
 
     def row(self, key: str, breakdown: str, category: str, label: str,
             level: str = "unique") -> Row:
@@ -256,4 +318,4 @@ def _time(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-__all__ = ["Row", "TrendPoint", "WeeklyReport", "build", "snapshot_of", "visible_runs"]
+__all__ = ["ChangeRow", "Row", "TrendPoint", "WeeklyReport", "build", "snapshot_of", "visible_runs"]
