@@ -35,14 +35,11 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def one(hits: int) -> dict[str, float]:
-    from crawler.aggregate import aggregate
-    from crawler.consolidate import consolidate
-    from crawler.consolidate.baseline import Comparison, Earlier
+def markets(hits: int) -> tuple[dict[str, list], dict[str, list]]:
+    """The benchmark's market on day 0 and day 1, listings by site."""
     from crawler.demo_market.generator import generate
     from tests.scoring import listings_at
 
-    started = time.perf_counter()
     # The generator's uniqueness search slows down past ~20,000 postings, so a larger
     # market is built from several 150,000-hit markets (other seeds), their sites named
     # apart: 1.5M hits are ten such markets on 30 sites.
@@ -59,6 +56,16 @@ def one(hits: int) -> dict[str, float]:
             listings[site if parts == 1 else f"{site}-{part}"] = items
         for site, items in listings_at(market, 1, copies=copies).items():
             later[site if parts == 1 else f"{site}-{part}"] = items
+    return listings, later
+
+
+def one(hits: int) -> dict[str, float]:
+    from crawler.aggregate import aggregate
+    from crawler.consolidate import consolidate
+    from crawler.consolidate.baseline import Comparison, Earlier
+
+    started = time.perf_counter()
+    listings, later = markets(hits)
     n_hits = sum(len(v) for v in listings.values())
     setup_s = time.perf_counter() - started
     rss_before = rss_mib()
