@@ -28,6 +28,13 @@ from spiders.gate import click_through, form_fields, looks_like_gate
 from spiders.inpage import load_all
 from spiders.structured import read_structured
 
+# A detail page's links, less its header, footer and navigation: those are the site's
+# (a partner, a support line), not the listing's, and read with every listing they made a
+# footer's domain look linked by every advertiser. A header or footer inside an
+# <article> or <main> is the listing's own and stays.
+DETAIL_PAGE_LINKS = ("//a[not(ancestor::*[self::header or self::footer or self::nav]"
+                     "[not(ancestor::article or ancestor::main)])]/@href")
+
 
 def extract(node: Selector | Response, extractor: Extractor) -> str:
     found: SelectorList = (
@@ -233,7 +240,8 @@ class ListingsSpider(scrapy.Spider):
         if not any(values.values()):
             self.collector.drop("no_field_filled")
             return
-        hrefs = (node.css("a::attr(href)").getall() if isinstance(node, Selector | Response)
+        hrefs = (node.xpath(DETAIL_PAGE_LINKS).getall() if isinstance(node, Response)
+                 else node.css("a::attr(href)").getall() if isinstance(node, Selector)
                  else json_urls(node))
         links = linked_domains(hrefs, page_url, self.monitored)
         self.collector.add(Listing(self.site.name, self.site.kind, values), links)

@@ -63,3 +63,16 @@ def test_sites_floor_counts_own_pages_only() -> None:
     # a failed site (not counted) adds nothing
     c = consolidate({"a": a}, KEY)
     assert tally(footer, c, KEY, ["a"])["x.test"].own_pages == {"a"}
+
+
+def test_a_domain_of_the_sites_own_pages_is_not_counted_for_its_listings() -> None:
+    """A footer that is a plain <div> is read with a detail page's listing: the domain is
+    the site's (its list pages link to it too), so its listings do not count for it; a
+    domain only the listings link to still counts."""
+    a = [listing("a", n, f"07012345{n:02d}") for n in range(12)]
+    outlinks = Outlinks({"a": [(x, frozenset({"partner.test", "booking.test"})) for x in a]},
+                        {"a": {"partner.test"}, "b": {"partner.test"}})
+    found = cells(outlinks, {"a": a, "b": []}, Floor())
+    assert found["all", "advertisers", "partner.test"] == 0
+    assert found["a", "unique", "partner.test"] == 0
+    assert found["all", "advertisers", "booking.test"] == 12

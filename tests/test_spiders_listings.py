@@ -119,3 +119,20 @@ def test_a_list_field_is_read_as_its_values(html: str, extractor: dict[str, Any]
 def test_other_fields_read_with_all_are_one_text() -> None:
     html = "<p class='t'>Hej</p><p class='t'>där</p>"
     assert read_item(html, {"css": ".t::text", "all": True}, "text") == "Hej där"
+
+
+def test_a_detail_pages_header_footer_and_navigation_are_not_the_listings_links() -> None:
+    s = spider()
+    body = ("<html><body><header><a href='https://partner.test/'>p</a></header>"
+            "<nav><a href='https://meny.test/x'>m</a></nav>"
+            "<main><article><span class='ort'>Lund</span>"
+            "<a href='https://bokning.test/a'>boka</a>"
+            "<footer><a href='https://kanal.test/b'>kanal</a></footer></article></main>"
+            "<footer><a href='https://stod.test/'>stöd</a></footer></body></html>")
+    url = "http://127.0.0.1:1/board/ad/a"
+    s.parse_detail(HtmlResponse(url=url, body=body.encode(), encoding="utf-8",
+                                request=scrapy.Request(url)))
+    [(listing, domains)] = s.collector.listing_links
+    # the listing's own links, its article's footer included; the page's chrome is not
+    assert domains == {"bokning.test", "kanal.test"}
+    assert listing.get("locality") == "Lund"

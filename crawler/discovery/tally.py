@@ -72,7 +72,12 @@ def tally(outlinks: Outlinks, consolidation: Consolidation, key: bytes,
     for site, pairs in outlinks.listings.items():
         if site not in wanted:
             continue
-        for listing, domains in pairs:
+        # a domain the site's own pages link to (outside any listing) is the site's: a
+        # detail page's chrome that its header/footer/nav did not mark is read with the
+        # listing, and would make the site's partner look linked by every advertiser
+        chrome = outlinks.pages.get(site, set())
+        for listing, links in pairs:
+            domains = links - chrome
             if not domains:
                 continue
             digest = fingerprint(key, "listing", site, canonical(listing))
