@@ -8,6 +8,7 @@ tags every field as indicator or transient content.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
@@ -36,6 +37,10 @@ _css = HTMLTranslator()
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# a query parameter's name, or a dotted key of a POST body ("variables.after")
+PARAMETER_NAME = r"^[A-Za-z0-9_.\-\[\]]+$"
 
 
 def _shorthand(value: Any) -> Any:
@@ -172,7 +177,7 @@ class PageParameter(Strict):
     repeats the one before it (some sites serve their last page for any higher number),
     or after max_pages."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_.\-\[\]]+$", max_length=64)
+    name: str = Field(pattern=PARAMETER_NAME, max_length=64)
     first: int = Field(default=1, ge=0)
     max_pages: int = Field(default=1000, ge=1, le=100_000)
 
@@ -241,8 +246,24 @@ class Counting(Strict):
     (first, then first + each batch's length), ``page`` counts batches (first, first + 1);
     ``first`` is 0 for an offset and 1 for a page unless given."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_.\-\[\]]+$", max_length=64)
+    name: str = Field(pattern=PARAMETER_NAME, max_length=64)
     first: int | None = Field(default=None, ge=0)
+
+
+class Cursor(Strict):
+    """A cursor the API gives with each batch and takes back for the next (GraphQL's
+    ``pageInfo.endCursor`` sent as ``after``): ``path`` is where the batch has it (a JSON
+    path), ``name`` where the next request carries it (a query parameter, or a dotted key
+    of the ``post`` body such as ``variables.after``)."""
+
+    path: str
+    name: str = Field(pattern=PARAMETER_NAME, max_length=64)
+
+    @field_validator("path")
+    @classmethod
+    def _valid_path(cls, value: str) -> str:
+        compile_path(value)
+        return value
 
 
 class Api(Strict):
@@ -254,11 +275,17 @@ class Api(Strict):
     ``next_url`` (a JSON path to the next batch's URL, until it is null or empty), or
     none for an API that answers in one batch; at most max_pages batches per start URL.
     With ``detail``, each item's own JSON (its URL at that path in the item) is fetched
-    and the fields read there, in ``detail_item`` when the item is nested in it."""
+    and the fields read there, in ``detail_item`` when the item is nested in it.
+    ``post``: the JSON body of an API asked with POST (a GraphQL query and its
+    variables); the paging parameter (offset, page or cursor) is then a dotted key in
+    it (``variables.offset``), set for each batch. ``cursor``: paging by the cursor each
+    batch gives, until it is null or repeats."""
 
     items: str  # JSON path to the list of items in a batch ("@" when the batch is the list)
+    post: dict[str, Any] | None = None
     offset: Counting | None = None
     page: Counting | None = None
+    cursor: Cursor | None = None
     next_url: str | None = None
     max_pages: int = Field(default=1000, ge=1, le=100_000)
     detail: str | None = None
@@ -280,11 +307,28 @@ class Api(Strict):
             return 1 if self.page.first is None else self.page.first
         return None
 
+    @property
+    def paging_key(self) -> str | None:
+        """The query parameter (or, with ``post``, the body's dotted key) that moves
+        through the batches; None when batches follow a next URL, or there is one."""
+        moving = self.offset or self.page or self.cursor
+        return moving.name if moving is not None else None
+
     @model_validator(mode="after")
     def _one_paging(self) -> Api:
-        given = [n for n in ("offset", "page", "next_url") if getattr(self, n) is not None]
+        given = [n for n in ("offset", "page", "cursor", "next_url")
+                 if getattr(self, n) is not None]
         if len(given) > 1:
             raise ValueError(f"give at most one way to page the API, not {' and '.join(given)}")
+        if self.post is not None:
+            try:
+                json.dumps(self.post)
+            except (TypeError, ValueError) as e:
+                raise ValueError(f"'post' must be a JSON object (text, numbers, true/false, "
+                                 f"null, lists and objects): {e}") from None
+            if self.next_url is not None:
+                raise ValueError("'next_url' pages by URL, a POST body stays the same: page a "
+                                 "POST API by offset, page or cursor")
         if self.detail_item is not None and self.detail is None:
             raise ValueError("'detail_item' is read in the detail JSON: give 'detail' too")
         return self

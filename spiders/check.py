@@ -17,7 +17,8 @@ NO_ITEMS = {
     "list_page": "  no items: check list_page.items (and wait_for, for a browser site)",
     "api": ("  no items: check api.items, the JSON path to the list in each batch "
             "(api_items_missing: the path found nothing; api_items_not_a_list: it stops "
-            "at one object; api_not_json: the start URL answers with no JSON)"),
+            "at one object; api_not_json: the start URL answers with no JSON; "
+            "api_errors_returned: the API refused the query, check api.post)"),
     "sitemap": ("  no items: check sitemap.listings (which entries are listings) and "
                 "sitemap.follow (which sitemaps of an index are read)"),
 }

@@ -1,11 +1,17 @@
 """Kontaktnavet: a sugardating site whose page is a JavaScript shell and whose list is a
 versioned JSON API (``/api/v2/annonser``), paged by ``offset`` and ``limit`` with a
-``paging.next`` URL, each ad also at an endpoint of its own. The JSON is shaped as
+``paging.next`` URL, each ad also at an endpoint of its own. The same ads are also
+served by a GraphQL-style endpoint (``/graphql``, POST only: a query naming ``annonser``
+with variables ``first`` and ``after``, answered as a connection of edges with an opaque
+cursor), as newer sites have; it does not parse GraphQL, it answers that one query. The JSON is shaped as
 real APIs are rather than as a page shows it: the place nested (``plats.stad``), the
 age a number, languages and phone numbers arrays, the text an array of paragraphs, keys
 missing or null when not stated. Read without a browser (sites/kontaktnavet.yaml)."""
 
 from __future__ import annotations
+
+import base64
+import json
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -19,6 +25,7 @@ from crawler.demo_market.params import BadParam, int_param
 SITE = "kontaktnavet"
 PATH = f"/sites/{SITE}"
 API = f"{PATH}/api/v2/annonser"
+GRAPHQL = f"{PATH}/graphql"
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
 
@@ -104,4 +111,42 @@ def routes(market: Market) -> list[Route]:
             return JSONResponse({"fel": "finns inte"}, status_code=404)
         return JSONResponse({"annons": ad_json(h.hit_id, market.posting(h.listing_id))})
 
-    return [Route(f"{PATH}/", front), Route(API, ads), Route(API + "/{hit_id}", ad)]
+    async def graphql(request: Request) -> Response:
+        try:
+            asked = json.loads(await request.body())
+            query, variables = asked["query"], asked.get("variables") or {}
+            first = min(int(variables.get("first", DEFAULT_LIMIT)), MAX_LIMIT)
+            offset = _offset(variables.get("after"))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return JSONResponse({"errors": [{"message": "bad request"}]}, status_code=400)
+        if not isinstance(query, str) or "annonser" not in query or first < 1:
+            # as GraphQL does: 200, no data, the errors
+            return JSONResponse({"data": None, "errors": [
+                {"message": "Cannot query: ask for annonser(first, after)"}]})
+        hits = market.live_hits(SITE)
+        chunk = hits[offset:offset + first]
+        edges = [{"cursor": _cursor(offset + n + 1),
+                  "node": ad_json(h.hit_id, market.posting(h.listing_id))}
+                 for n, h in enumerate(chunk)]
+        return JSONResponse({"data": {"annonser": {
+            "edges": edges,
+            "pageInfo": {"endCursor": edges[-1]["cursor"] if edges else None,
+                         "hasNextPage": offset + first < len(hits)}}}})
+
+    return [Route(f"{PATH}/", front), Route(API, ads), Route(API + "/{hit_id}", ad),
+            Route(GRAPHQL, graphql, methods=["POST"])]
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"annons:{offset}".encode()).decode()
+
+
+def _offset(cursor: object) -> int:
+    """The position after ``cursor`` (None: the start); ValueError for a cursor this API
+    did not give."""
+    if cursor is None:
+        return 0
+    kind, _, number = base64.urlsafe_b64decode(str(cursor).encode()).decode().partition(":")
+    if kind != "annons" or not number.isdigit():
+        raise ValueError("not a cursor")
+    return int(number)
