@@ -165,6 +165,14 @@ def test_kontaktnavet_is_read_from_its_api_without_a_browser(tmp_path: Path) -> 
     assert "@" not in out and not any(p.name in out for p in live)
 
 
+def sites_with(tmp_path: Path, definition: dict[str, Any]) -> Path:
+    """A sites directory holding ``definition`` (written again when it changes)."""
+    sites = tmp_path / "sites"
+    sites.mkdir(exist_ok=True)
+    (sites / f"{definition['name']}.yaml").write_text(yaml.safe_dump(definition))
+    return sites
+
+
 def check_broken(tmp_path: Path, key: str | dict[str, Any], value: Any,
                  market: Market | None = None) -> subprocess.CompletedProcess[str]:
     """`sites check` of kontaktnavet with keys of its definition changed (None: removed)."""
@@ -232,11 +240,9 @@ def test_an_api_behind_a_consent_wall_is_read_with_the_gates_cookie(
         "fields": {"locality": {"json": "city"}, "text": {"json": "about"}}}
     if gate is not None:
         definition["gate"] = gate
-    sites = tmp_path / "sites"
-    sites.mkdir()
-    (sites / "sockerdejt.yaml").write_text(yaml.safe_dump(definition))
     with MarketServer(market) as server:
-        config = write_config(tmp_path, server.url, browser=False, sites_dir=sites)
+        config = write_config(tmp_path, server.url, browser=False,
+                              sites_dir=sites_with(tmp_path, definition))
         result = check(config, "sockerdejt")
     if gate is None:
         assert result.returncode == 1
@@ -326,11 +332,9 @@ def test_kontaktnavet_is_read_from_its_graphql_endpoint(tmp_path: Path) -> None:
                           "after: $after) { edges { node { alias } } } }",
                  "variables": {"first": 50}},
         "cursor": {"path": "data.annonser.pageInfo.endCursor", "name": "variables.after"}}
-    sites = tmp_path / "sites"
-    sites.mkdir()
-    (sites / "kontaktnavet.yaml").write_text(yaml.safe_dump(definition))
     with MarketServer(market) as server:
-        config = write_config(tmp_path, server.url, browser=False, sites_dir=sites)
+        config = write_config(tmp_path, server.url, browser=False,
+                              sites_dir=sites_with(tmp_path, definition))
         result = check(config, "kontaktnavet")
         assert result.returncode == 0, result.stderr
         # batches of 50, and the one after the last cursor that comes back empty
@@ -338,7 +342,7 @@ def test_kontaktnavet_is_read_from_its_graphql_endpoint(tmp_path: Path) -> None:
         expected = Counter(k for p in live for k in p.fields if k not in ("title", "price"))
         assert filled(result.stdout) == {k: expected[k] for k in filled(result.stdout)}
         definition["api"]["post"]["query"] = "query { members { id } }"
-        (sites / "kontaktnavet.yaml").write_text(yaml.safe_dump(definition))
+        sites_with(tmp_path, definition)
         refused = check(config, "kontaktnavet")
     assert refused.returncode == 1
     assert "errors: api_errors_returned 1" in refused.stdout
