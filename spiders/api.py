@@ -4,8 +4,8 @@ Many sites build their list in the browser from an XHR endpoint; reading that en
 directly gives the same items without a browser, a shell page or any markup. Each
 batch's items are at a JSON path; the batches are paged by an offset, a page number, a
 cursor or a next URL in the JSON. An API asked with POST (GraphQL) gets the definition's
-JSON body, its paging key set for each batch. Items are read in place, or from their own JSON (``detail``).
-Listings go to the collector in memory, as with every site.
+JSON body, its paging key set for each batch. Items are read in place, or from their own
+JSON (``detail``). Listings go to the collector in memory, as with every site.
 """
 
 from __future__ import annotations

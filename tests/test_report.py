@@ -129,7 +129,8 @@ def test_what_changed_in_each_county_agrees_with_the_ground_truth(crawled: Crawl
         assert list(rows) == ["unique/new", "unique/reposted", "unique/edited",
                               "unique/moved_locality", "unique/moved_site", "distinct/new",
                               "advertisers/new", "unique/gone"]
-        new, gone = crawled.after.county_new_vs_baseline[iso], crawled.after.county_gone_vs_baseline[iso]
+        after = crawled.after
+        new, gone = after.county_new_vs_baseline[iso], after.county_gone_vs_baseline[iso]
         # two snapshots: the previous one is the baseline
         for against in ("previous", "baseline"):
             assert agrees(getattr(rows["unique/new"], against), new), (iso, against)
@@ -312,7 +313,8 @@ def test_what_changed_is_against_the_snapshot_before_which_may_be_this_week(
     assert report.snapshot.started_at.startswith(thursday.date().isoformat())
     assert report.previous is not None and report.last_week is not None
     assert report.previous.started_at.startswith(wednesday.date().isoformat())
-    assert report.last_week.snapshot_id == report.baseline.snapshot_id != report.previous.snapshot_id
+    assert report.last_week.snapshot_id == report.baseline.snapshot_id
+    assert report.previous.snapshot_id != report.baseline.snapshot_id
     rows = {row.key: row for row in report.changes}
     for key in ("unique/new", "unique/reposted", "unique/edited", "unique/gone"):
         for against in ("previous", "baseline"):

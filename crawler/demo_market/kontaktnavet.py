@@ -3,10 +3,11 @@ versioned JSON API (``/api/v2/annonser``), paged by ``offset`` and ``limit`` wit
 ``paging.next`` URL, each ad also at an endpoint of its own. The same ads are also
 served by a GraphQL-style endpoint (``/graphql``, POST only: a query naming ``annonser``
 with variables ``first`` and ``after``, answered as a connection of edges with an opaque
-cursor), as newer sites have; it does not parse GraphQL, it answers that one query. The JSON is shaped as
-real APIs are rather than as a page shows it: the place nested (``plats.stad``), the
-age a number, languages and phone numbers arrays, the text an array of paragraphs, keys
-missing or null when not stated. Read without a browser (sites/kontaktnavet.yaml)."""
+cursor), as newer sites have; it does not parse GraphQL, it answers that one query. The
+JSON is shaped as real APIs are rather than as a page shows it: the place nested
+(``plats.stad``), the age a number, languages and phone numbers arrays, the text an
+array of paragraphs, keys missing or null when not stated. Read without a browser
+(sites/kontaktnavet.yaml)."""
 
 from __future__ import annotations
 
