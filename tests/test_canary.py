@@ -118,11 +118,16 @@ class CanarySearch:
                             hits.append(Hit(where, encoding, f"phone ...{digits[i:i + n]}"))
         return hits
 
-    def search_tree(self, root: Path, limit: int | None = None) -> list[Hit]:
+    def search_tree(self, root: Path, limit: int | None = None,
+                    since: float | None = None) -> list[Hit]:
+        """``since``: only files modified then or later (what a run can have written)."""
         hits: list[Hit] = []
         for path in files_under(root):
             try:
-                if limit is not None and path.stat().st_size > limit:
+                stat = path.stat()
+                if limit is not None and stat.st_size > limit:
+                    continue
+                if since is not None and stat.st_mtime < since:
                     continue
                 data = path.read_bytes()
             except (FileNotFoundError, PermissionError, IsADirectoryError, OSError):
@@ -347,7 +352,10 @@ def sinks(run: Run, search: CanarySearch) -> list[Hit]:
         except FileNotFoundError:
             continue
         if fresh and not entry.name.startswith("pytest-of-") and not entry.is_symlink():
-            hits += search.search_tree(entry, limit=BIG)
+            # a directory changed during the run may hold older files (a checkout under
+            # /tmp, whose sources and word lists name the canaries' markers): only files
+            # the run could have written are searched
+            hits += search.search_tree(entry, limit=BIG, since=run.started - 1)
     return hits
 
 
