@@ -32,6 +32,7 @@ from crawler.consolidate.consolidation import comparable_text  # noqa: E402
 from crawler.consolidate.exact import group_copies  # noqa: E402
 from crawler.consolidate.near import (  # noqa: E402
     NearDuplicateSettings,
+    agreements,
     candidate_pairs,
     near_duplicate_pairs,
 )
@@ -56,9 +57,7 @@ def main() -> int:
     second = np.array([j for _, j in unchecked])
     matrix = np.vstack([s if s is not None else np.zeros(settings.num_perm, np.uint32)
                         for s in signatures])
-    agree = np.concatenate([(matrix[a] == matrix[b]).mean(axis=1) for a, b in
-                            zip(np.array_split(first, max(1, len(first) // 65_536)),
-                                np.array_split(second, max(1, len(second) // 65_536)))])
+    agree = agreements(matrix, first, second) / settings.num_perm
     started = time.perf_counter()
     found = near_duplicate_pairs(texts, settings)
     seconds = time.perf_counter() - started
